@@ -1,0 +1,170 @@
+// The durable punch store: one LMDB environment per node. It holds the node's own punches (as
+// origin), punches in transit (as relay) and the final copy (as sink), indexed by
+// (origin, epoch, seq) and by the natural key. Nothing here is acknowledged to anyone before
+// mdb_txn_commit returned OK; after a failed commit the store refuses all writes (sticky).
+//
+// Thread-safety: a Store may be used from several threads; write transactions are serialised
+// (one writer at a time, also across processes — LMDB's writer lock), read transactions are
+// short and concurrent. Open each directory once per process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "titip.pb.h"
+#include "titip/common/clock.h"
+#include "titip/common/status.h"
+
+namespace titip::storage {
+
+inline constexpr uint32_t kLayoutVersion = 1;
+
+struct PunchKey {
+  std::string origin;
+  uint64_t epoch = 0;
+  uint64_t seq = 0;
+  bool operator==(const PunchKey&) const = default;
+  auto operator<=>(const PunchKey&) const = default;
+};
+
+enum class PunchState : uint8_t {
+  kQueued = 1,     // waiting to be handed to an upstream
+  kInCustody = 2,  // an upstream committed it; origin still waits for the sink's receipt
+  kDelivered = 3,  // origin: the sink's receipt covers it
+  kStored = 4,     // sink: the final copy
+  kAlias = 5,      // sink: same natural key as an earlier punch; its identity is remembered
+  kForwarded = 6,  // relay: handed on; only the identity is kept, to drop late retransmits
+};
+const char* StateName(PunchState s);
+
+enum class Role { kOrigin, kRelay, kSink };
+
+struct StoreOptions {
+  std::string dir;                          // created if missing (when create_if_missing)
+  std::string node_id;                      // must match the id recorded at creation
+  size_t initial_map_bytes = 8u << 20;      // map grows by doubling from here on MDB_MAP_FULL
+  size_t map_cap_bytes = 4ull << 30;        // past this, intake is refused (kStoreFull)
+  bool read_only = false;                   // titipctl: MDB_RDONLY, short transactions
+  bool create_if_missing = true;
+};
+
+struct Counters {
+  uint64_t punches = 0;          // records in the punch table (any state)
+  uint64_t queued = 0;           // not yet in custody upstream
+  uint64_t undelivered = 0;      // own punches without the sink's receipt
+  uint64_t queued_bytes = 0;     // encoded size of queued punches
+  int64_t oldest_queued_ms = 0;  // received_at of the oldest queued punch; 0 when none
+  uint64_t map_used_bytes = 0;   // high-water mark of the data file
+  uint64_t map_size_bytes = 0;
+  uint64_t map_cap_bytes = 0;
+  int64_t last_receipt_ms = 0;   // origin: wall time a receipt last advanced; 0 = never
+};
+
+// A queued punch as the forwarding engine sees it.
+struct QueuedPunch {
+  uint64_t qseq = 0;  // position in the forwarding queue
+  wire::Punch punch;
+};
+
+struct IntakeOutcome {
+  uint64_t added = 0;
+  uint64_t duplicates = 0;
+  uint64_t rejected = 0;             // invalid fields; never stored
+  std::vector<wire::Receipt> receipts;  // sink only: receipts for the origins touched
+};
+
+class WriteTxn;
+
+// One unit of work for a write transaction. `intake` ops are refused first when the store is
+// full, so that custody marks and receipts (which free space) still go through.
+struct WriteOp {
+  bool intake = false;
+  size_t size_hint = 0;  // bytes, for batch bounds
+  // Runs inside the transaction. May run more than once (retry after the map grew): it must
+  // reset whatever it reports before writing it.
+  std::function<Status(WriteTxn&)> apply;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the store. Refuses damaged, truncated or foreign files with
+  // kCorruption / kFailedPrecondition and a message saying what to do; never crashes on them.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, const Clock& clock);
+  // Walks every record in a child process so that a damaged page can at worst kill the child.
+  // Call before Open in daemons. Ok when the directory holds no store yet.
+  static Status Verify(const std::string& dir);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  uint64_t epoch() const;
+  const std::string& node_id() const;
+  const StoreOptions& options() const;
+  // Sticky: the first failed commit, or Ok.
+  Status Health() const;
+
+  // Runs ops in ONE write transaction and commits. Each op's Status is written to
+  // (*results)[i]; the return value is the commit's Status (which applies to every op that
+  // returned Ok). Handles MDB_MAP_FULL (grow up to the cap, then refuse intake ops) and
+  // MDB_MAP_RESIZED. Used by the GroupCommitter and, with one op, by tools.
+  Status WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* results);
+  // Convenience: one op, one commit.
+  Status Write(WriteOp op);
+
+  // ---- reads: each a short read transaction ----
+  Result<Counters> GetCounters();
+  Result<std::vector<QueuedPunch>> FetchQueued(uint64_t after_qseq, size_t max_punches,
+                                               size_t max_bytes);
+  // Visits every stored punch (not aliases/tombstones) in key order; stop by returning false.
+  Status ForEachPunch(const std::function<bool(const wire::Punch&, PunchState)>& fn);
+  Result<std::optional<PunchState>> GetState(const PunchKey& key);
+  // Origin: the receipt recorded for our own epoch. Sink: contiguous stored-through for key.
+  Result<uint64_t> Through(const std::string& origin, uint64_t epoch);
+  // Clears reader slots left by killed processes (mdb_reader_check); returns how many.
+  int ClearStaleReaders();
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Mutations available inside a write transaction.
+class WriteTxn {
+ public:
+  // Origin intake: stamps origin, epoch and the next seq on each punch not already present by
+  // natural key, and queues it. `punches` are updated in place with their identity.
+  Status AppendLocal(std::vector<wire::Punch>* punches, IntakeOutcome* out);
+  // Receiving a bundle. Relay: stores and queues unknown identities. Sink: stores once by
+  // identity and by natural key, and fills out->receipts for every origin/epoch touched.
+  Status Accept(const std::vector<wire::Punch>& punches, Role role, IntakeOutcome* out);
+  // An upstream committed these: origin keeps them (kInCustody), relay keeps a tombstone.
+  Status MarkInCustody(const std::vector<PunchKey>& keys);
+  // Origin: the sink stored everything of (origin, epoch) through `through`.
+  Status ApplyReceipt(const wire::Receipt& receipt);
+  // Origin: deletes up to `max` delivered punch bodies, oldest first (natural-key index kept,
+  // so a terminal that re-sends them is still recognised). Returns how many were deleted.
+  Status PruneDelivered(size_t max, uint64_t* pruned);
+
+ private:
+  friend class Store;
+  friend class Store::Impl;
+  explicit WriteTxn(Store::Impl* impl) : impl_(impl) {}
+  Store::Impl* impl_;
+};
+
+// Natural key bytes of a punch (SPEC §4): terminal, PIN, device time, verify.
+std::string NaturalKey(const wire::Punch& p);
+std::string EncodePunchKey(const PunchKey& k);
+std::optional<PunchKey> DecodePunchKey(std::string_view bytes);
+PunchKey KeyOf(const wire::Punch& p);
+// Field bounds checked before a punch may be stored (lengths keep LMDB keys < 511 bytes).
+Status ValidatePunchFields(const wire::Punch& p);
+
+}  // namespace titip::storage

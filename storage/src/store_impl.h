@@ -1,0 +1,73 @@
+// Private state of a Store and the small LMDB helpers its parts share.
+#pragma once
+
+#include <lmdb.h>
+
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "titip/storage/store.h"
+
+namespace titip::storage {
+
+inline MDB_val Val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+inline std::string_view View(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+Status MdbError(int rc, std::string_view what);
+
+class Store::Impl {
+ public:
+  explicit Impl(const StoreOptions& o, const Clock& c) : opts(o), clock(c) {}
+  ~Impl();
+
+  Status OpenEnv();
+  Status LoadOrInitMeta();
+
+  // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
+  class ReadTxn {
+   public:
+    explicit ReadTxn(Impl* impl);
+    ~ReadTxn();
+    MDB_txn* get() const { return txn_; }
+    const Status& status() const { return status_; }
+
+   private:
+    Impl* impl_;
+    std::shared_lock<std::shared_mutex> lock_;
+    MDB_txn* txn_ = nullptr;
+    Status status_;
+  };
+
+  // Inside the current write transaction. Puts record MDB_MAP_FULL in map_full.
+  Status Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags = 0);
+  Status Del(MDB_dbi dbi, std::string_view k);
+  // NotFound is a value here: returns false with Ok status.
+  Status Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v, bool* found);
+  Status GetMetaU64(MDB_txn* txn, std::string_view key, uint64_t* v);
+  Status PutMetaU64(std::string_view key, uint64_t v);
+
+  Status Grow(size_t new_size);  // takes the resize lock exclusively
+  Status AdoptForeignResize();   // another process grew the map
+  bool IsOwn(std::string_view origin, uint64_t e) const { return origin == node_id && e == epoch; }
+
+  StoreOptions opts;
+  const Clock& clock;
+  MDB_env* env = nullptr;
+  MDB_dbi meta = 0, punch = 0, natural = 0, queue = 0, progress = 0;
+  uint64_t epoch = 0;
+  std::string node_id;
+  size_t map_size = 0;
+  std::shared_mutex resize_mu;  // shared while any txn is open in this process
+  std::mutex write_mu;          // one WriteBatch at a time in this process
+  MDB_txn* wtxn = nullptr;      // the open write (or nested) transaction
+  bool map_full = false;
+  mutable std::mutex health_mu;
+  Status health;
+};
+
+}  // namespace titip::storage

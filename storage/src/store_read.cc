@@ -1,0 +1,149 @@
+// Read side of the store: short read transactions only (a long-lived reader stops LMDB from
+// reusing pages — PITFALLS), safe in another process while the daemon writes.
+#include "codec.h"
+#include "store_impl.h"
+
+namespace titip::storage {
+
+Result<Counters> Store::GetCounters() {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  Counters c;
+  MDB_stat st;
+  mdb_stat(rt.get(), im.punch, &st);
+  c.punches = st.ms_entries;
+  mdb_stat(rt.get(), im.queue, &st);
+  c.queued = st.ms_entries;
+  uint64_t next_seq = 1, through = 0;
+  Status s = im.GetMetaU64(rt.get(), "queued_bytes", &c.queued_bytes);
+  if (s.ok()) s = im.GetMetaU64(rt.get(), "next_seq", &next_seq);
+  if (!s.ok()) return s;
+  std::string_view raw;
+  bool found = false;
+  if (!(s = im.Get(rt.get(), im.progress, StreamPrefix(im.node_id, im.epoch), &raw, &found))
+           .ok()) {
+    return s;
+  }
+  if (found && raw.size() == 8) through = GetU64BE(raw);
+  c.undelivered = next_seq - 1 - std::min(through, next_seq - 1);
+  uint64_t last_receipt = 0;
+  if (im.GetMetaU64(rt.get(), "last_receipt_ms", &last_receipt).ok()) {
+    c.last_receipt_ms = static_cast<int64_t>(last_receipt);
+  }
+  MDB_cursor* cur = nullptr;
+  if (mdb_cursor_open(rt.get(), im.queue, &cur) == 0) {
+    MDB_val k, v;
+    if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0) {
+      std::string_view pv_raw;
+      PunchValue pv;
+      wire::Punch p;
+      if (im.Get(rt.get(), im.punch, View(v), &pv_raw, &found).ok() && found &&
+          DecodePunchValue(pv_raw, &pv) &&
+          p.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
+        c.oldest_queued_ms = p.received_at_ms();
+      }
+    }
+    mdb_cursor_close(cur);
+  }
+  MDB_envinfo info;
+  mdb_env_info(im.env, &info);
+  mdb_env_stat(im.env, &st);
+  c.map_used_bytes = (info.me_last_pgno + 1) * static_cast<uint64_t>(st.ms_psize);
+  c.map_size_bytes = info.me_mapsize;
+  c.map_cap_bytes = im.opts.map_cap_bytes;
+  return c;
+}
+
+Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t max_punches,
+                                                    size_t max_bytes) {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  std::vector<QueuedPunch> out;
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(rt.get(), im.queue, &cur);
+  if (rc) return MdbError(rc, "cursor");
+  std::string start = U64Key(after_qseq + 1);
+  MDB_val k = Val(start), v;
+  size_t bytes = 0;
+  Status s;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && out.size() < max_punches;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    std::string_view raw;
+    bool found = false;
+    PunchValue pv;
+    if (!(s = im.Get(rt.get(), im.punch, View(v), &raw, &found)).ok()) break;
+    if (!found || !DecodePunchValue(raw, &pv) || View(k).size() != 8) {
+      s = Status::Corruption("queue entry points at a missing or damaged punch");
+      break;
+    }
+    if (!out.empty() && bytes + pv.body.size() > max_bytes) break;
+    QueuedPunch q;
+    q.qseq = GetU64BE(View(k));
+    if (!q.punch.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
+      s = Status::Corruption("queued punch does not decode");
+      break;
+    }
+    bytes += pv.body.size();
+    out.push_back(std::move(q));
+  }
+  mdb_cursor_close(cur);
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status Store::ForEachPunch(const std::function<bool(const wire::Punch&, PunchState)>& fn) {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(rt.get(), im.punch, &cur);
+  if (rc) return MdbError(rc, "cursor");
+  MDB_val k, v;
+  Status s;
+  wire::Punch p;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    PunchValue pv;
+    if (!DecodePunchValue(View(v), &pv)) {
+      s = Status::Corruption("damaged punch record");
+      break;
+    }
+    if (pv.body.empty()) continue;  // alias or tombstone: identity only
+    if (!p.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
+      s = Status::Corruption("punch record does not decode");
+      break;
+    }
+    if (!fn(p, pv.state)) break;
+  }
+  mdb_cursor_close(cur);
+  return s;
+}
+
+Result<std::optional<PunchState>> Store::GetState(const PunchKey& key) {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  std::string_view raw;
+  bool found = false;
+  Status s = im.Get(rt.get(), im.punch, EncodePunchKey(key), &raw, &found);
+  if (!s.ok()) return s;
+  if (!found) return std::optional<PunchState>();
+  PunchValue pv;
+  if (!DecodePunchValue(raw, &pv)) return Status::Corruption("damaged punch record");
+  return std::optional<PunchState>(pv.state);
+}
+
+Result<uint64_t> Store::Through(const std::string& origin, uint64_t epoch) {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  std::string_view raw;
+  bool found = false;
+  Status s = im.Get(rt.get(), im.progress, StreamPrefix(origin, epoch), &raw, &found);
+  if (!s.ok()) return s;
+  return found && raw.size() == 8 ? GetU64BE(raw) : 0;
+}
+
+}  // namespace titip::storage

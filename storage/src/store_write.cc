@@ -1,0 +1,184 @@
+// The write path: one LMDB transaction per batch of ops, each op in a nested transaction so a
+// failing op leaves no partial writes. MDB_MAP_FULL grows the map up to the cap; at the cap,
+// intake ops are refused and the rest (custody marks, receipts, pruning) retried alone. A
+// failed commit makes the store refuse every later write (sticky), since it can no longer
+// prove what is on disk.
+#include "codec.h"
+#include "store_impl.h"
+
+namespace titip::storage {
+
+Status Store::Impl::Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags) {
+  MDB_val key = Val(k), val = Val(v);
+  int rc = mdb_put(wtxn, dbi, &key, &val, flags);
+  if (rc == MDB_MAP_FULL) map_full = true;
+  return rc ? MdbError(rc, "put") : Status::Ok();
+}
+
+Status Store::Impl::Del(MDB_dbi dbi, std::string_view k) {
+  MDB_val key = Val(k);
+  int rc = mdb_del(wtxn, dbi, &key, nullptr);
+  if (rc == MDB_MAP_FULL) map_full = true;
+  if (rc == MDB_NOTFOUND) return Status::Ok();
+  return rc ? MdbError(rc, "del") : Status::Ok();
+}
+
+Status Store::Impl::Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v,
+                        bool* found) {
+  MDB_val key = Val(k), val;
+  int rc = mdb_get(txn, dbi, &key, &val);
+  *found = rc == 0;
+  if (rc == MDB_NOTFOUND) return Status::Ok();
+  if (rc) return MdbError(rc, "get");
+  *v = View(val);
+  return Status::Ok();
+}
+
+Status Store::Impl::GetMetaU64(MDB_txn* txn, std::string_view key, uint64_t* v) {
+  std::string_view b;
+  bool found = false;
+  Status s = Get(txn, meta, key, &b, &found);
+  if (!s.ok()) return s;
+  if (!found) return Status::NotFound(std::string(key));
+  if (b.size() != 8) return Status::Corruption("meta record " + std::string(key) + " damaged");
+  *v = GetU64BE(b);
+  return Status::Ok();
+}
+
+Status Store::Impl::PutMetaU64(std::string_view key, uint64_t v) {
+  return Put(meta, key, U64Key(v));
+}
+
+Status Store::Impl::Grow(size_t new_size) {
+  std::unique_lock lock(resize_mu);
+  int rc = mdb_env_set_mapsize(env, new_size);
+  if (rc) return MdbError(rc, "grow map");
+  MDB_envinfo info;
+  mdb_env_info(env, &info);
+  map_size = info.me_mapsize;
+  return Status::Ok();
+}
+
+Status Store::Impl::AdoptForeignResize() {
+  std::unique_lock lock(resize_mu);
+  int rc = mdb_env_set_mapsize(env, 0);
+  MDB_envinfo info;
+  mdb_env_info(env, &info);
+  map_size = info.me_mapsize;
+  return rc ? MdbError(rc, "adopt map size") : Status::Ok();
+}
+
+Store::Impl::ReadTxn::ReadTxn(Impl* impl) : impl_(impl) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    lock_ = std::shared_lock(impl_->resize_mu);
+    int rc = mdb_txn_begin(impl_->env, nullptr, MDB_RDONLY, &txn_);
+    if (rc == 0) return;
+    txn_ = nullptr;
+    lock_.unlock();
+    if (rc != MDB_MAP_RESIZED) {
+      status_ = MdbError(rc, "begin read");
+      return;
+    }
+    if (!(status_ = impl_->AdoptForeignResize()).ok()) return;
+  }
+  status_ = Status::IoError("map keeps being resized");
+}
+
+Store::Impl::ReadTxn::~ReadTxn() {
+  if (txn_) mdb_txn_abort(txn_);
+}
+
+Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* results) {
+  Impl& im = *impl_;
+  std::lock_guard wl(im.write_mu);
+  results->assign(ops.size(), Status::Ok());
+  if (Status h = Health(); !h.ok()) {
+    results->assign(ops.size(), h);
+    return h;
+  }
+  std::vector<bool> refused(ops.size(), false);
+  for (;;) {
+    std::shared_lock rl(im.resize_mu);
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(im.env, nullptr, 0, &txn);
+    if (rc == MDB_MAP_RESIZED) {
+      rl.unlock();
+      if (Status s = im.AdoptForeignResize(); !s.ok()) return s;
+      continue;
+    }
+    if (rc) {
+      Status s = MdbError(rc, "begin write");
+      results->assign(ops.size(), s);
+      return s;
+    }
+    im.map_full = false;
+    for (size_t i = 0; i < ops.size() && !im.map_full; ++i) {
+      if (refused[i]) continue;
+      MDB_txn* nested = nullptr;
+      if ((rc = mdb_txn_begin(im.env, txn, 0, &nested))) {
+        (*results)[i] = MdbError(rc, "begin nested");
+        continue;
+      }
+      im.wtxn = nested;
+      WriteTxn wt(&im);
+      Status s = ops[i]->apply(wt);
+      if (s.ok() && !im.map_full) {
+        rc = mdb_txn_commit(nested);
+        if (rc == MDB_MAP_FULL) im.map_full = true;
+        else if (rc) s = MdbError(rc, "commit nested");
+      } else {
+        mdb_txn_abort(nested);
+      }
+      (*results)[i] = s;
+    }
+    im.wtxn = nullptr;
+    if (!im.map_full) {
+      rc = mdb_txn_commit(txn);
+      if (rc == MDB_MAP_FULL) im.map_full = true;
+      else if (rc) {
+        Status s = MdbError(rc, "commit");
+        {
+          std::lock_guard hl(im.health_mu);
+          im.health = Status::IoError("store failed and refuses writes until restart: " +
+                                      s.message());
+        }
+        results->assign(ops.size(), im.health);
+        return im.health;
+      } else {
+        for (size_t i = 0; i < ops.size(); ++i) {
+          if (refused[i]) (*results)[i] = Status::StoreFull("store full");
+        }
+        return Status::Ok();
+      }
+    } else {
+      mdb_txn_abort(txn);
+    }
+    rl.unlock();
+    // The map is full. Grow if the cap allows; else refuse intake and retry the rest.
+    if (im.map_size < im.opts.map_cap_bytes) {
+      size_t next = std::min(im.opts.map_cap_bytes, im.map_size * 2);
+      if (Status s = im.Grow(next); !s.ok()) return s;
+      continue;
+    }
+    bool refused_any = false;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      if (ops[i]->intake && !refused[i]) refused[i] = refused_any = true;
+    }
+    if (!refused_any) {
+      Status s = Status::StoreFull("store full at map cap " +
+                                   std::to_string(im.opts.map_cap_bytes >> 20) + " MiB");
+      results->assign(ops.size(), s);
+      return s;
+    }
+  }
+}
+
+Status Store::Write(WriteOp op) {
+  std::vector<WriteOp*> ops{&op};
+  std::vector<Status> results;
+  Status s = WriteBatch(ops, &results);
+  if (!s.ok()) return s;
+  return results[0];
+}
+
+}  // namespace titip::storage

@@ -1,0 +1,229 @@
+// Mutations of the punch store, run inside a write transaction (see store_write.cc). Each keeps
+// the tables consistent: a queued punch has exactly one queue entry, queued_bytes matches the
+// queue, and every stored punch is reachable from its natural key at the origin and the sink.
+#include <map>
+
+#include "codec.h"
+#include "store_impl.h"
+
+namespace titip::storage {
+namespace {
+
+struct MetaCounters {
+  uint64_t next_seq = 1, next_qseq = 1, queued_bytes = 0;
+};
+
+Status LoadCounters(Store::Impl* im, MetaCounters* c) {
+  Status s = im->GetMetaU64(im->wtxn, "next_seq", &c->next_seq);
+  if (s.ok()) s = im->GetMetaU64(im->wtxn, "next_qseq", &c->next_qseq);
+  if (s.ok()) s = im->GetMetaU64(im->wtxn, "queued_bytes", &c->queued_bytes);
+  return s;
+}
+
+Status SaveCounters(Store::Impl* im, const MetaCounters& c) {
+  Status s = im->PutMetaU64("next_seq", c.next_seq);
+  if (s.ok()) s = im->PutMetaU64("next_qseq", c.next_qseq);
+  if (s.ok()) s = im->PutMetaU64("queued_bytes", c.queued_bytes);
+  return s;
+}
+
+Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const std::string& body) {
+  uint64_t qseq = c->next_qseq++;
+  Status s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body),
+                     MDB_NOOVERWRITE);
+  if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
+  c->queued_bytes += body.size();
+  return s;
+}
+
+// Takes a queued punch off the queue and rewrites its value with `state` (body optional).
+Status Dequeue(Store::Impl* im, MetaCounters* c, const std::string& key, const PunchValue& v,
+               PunchState state, bool keep_body) {
+  Status s = im->Del(im->queue, U64Key(v.qseq));
+  c->queued_bytes -= std::min<uint64_t>(c->queued_bytes, v.body.size());
+  std::string body = keep_body ? std::string(v.body) : std::string();
+  if (s.ok()) s = im->Put(im->punch, key, EncodePunchValue(state, 0, body));
+  return s;
+}
+
+}  // namespace
+
+Status WriteTxn::AppendLocal(std::vector<wire::Punch>* punches, IntakeOutcome* out) {
+  Store::Impl* im = impl_;
+  *out = IntakeOutcome{};
+  MetaCounters c;
+  Status s = LoadCounters(im, &c);
+  for (auto& p : *punches) {
+    if (!s.ok()) return s;
+    p.set_origin(im->node_id);
+    p.set_epoch(im->epoch);
+    p.set_seq(0);
+    if (!ValidatePunchFields(p).ok()) {
+      ++out->rejected;
+      continue;
+    }
+    std::string nk = NaturalKey(p);
+    std::string_view existing;
+    bool found = false;
+    if (!(s = im->Get(im->wtxn, im->natural, nk, &existing, &found)).ok()) return s;
+    if (found) {
+      ++out->duplicates;
+      continue;
+    }
+    p.set_seq(c.next_seq++);
+    std::string key = EncodePunchKey(KeyOf(p));
+    s = Enqueue(im, &c, key, p.SerializeAsString());
+    if (s.ok()) s = im->Put(im->natural, nk, key);
+    ++out->added;
+  }
+  if (s.ok()) s = SaveCounters(im, c);
+  return s;
+}
+
+Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, IntakeOutcome* out) {
+  Store::Impl* im = impl_;
+  *out = IntakeOutcome{};
+  MetaCounters c;
+  Status s = LoadCounters(im, &c);
+  std::map<std::pair<std::string, uint64_t>, bool> touched;
+  for (const auto& p : punches) {
+    if (!s.ok()) return s;
+    if (!ValidatePunchFields(p).ok() || p.epoch() == 0 || p.seq() == 0) {
+      ++out->rejected;
+      continue;
+    }
+    touched[{p.origin(), p.epoch()}] = true;
+    std::string key = EncodePunchKey(KeyOf(p));
+    std::string_view existing;
+    bool found = false;
+    if (!(s = im->Get(im->wtxn, im->punch, key, &existing, &found)).ok()) return s;
+    if (found) {
+      ++out->duplicates;
+      continue;
+    }
+    if (role != Role::kSink) {
+      s = Enqueue(im, &c, key, p.SerializeAsString());
+      ++out->added;
+      continue;
+    }
+    std::string nk = NaturalKey(p);
+    if (!(s = im->Get(im->wtxn, im->natural, nk, &existing, &found)).ok()) return s;
+    if (found) {  // same punch under another identity (e.g. a re-flashed gateway re-pulled it)
+      s = im->Put(im->punch, key, EncodePunchValue(PunchState::kAlias, 0, {}));
+      ++out->duplicates;
+      continue;
+    }
+    s = im->Put(im->punch, key, EncodePunchValue(PunchState::kStored, 0, p.SerializeAsString()));
+    if (s.ok()) s = im->Put(im->natural, nk, key);
+    ++out->added;
+  }
+  if (s.ok()) s = SaveCounters(im, c);
+  if (!s.ok() || role != Role::kSink) return s;
+  for (const auto& [stream, unused] : touched) {
+    std::string prefix = StreamPrefix(stream.first, stream.second);
+    uint64_t through = 0;
+    std::string_view v;
+    bool found = false;
+    if (!(s = im->Get(im->wtxn, im->progress, prefix, &v, &found)).ok()) return s;
+    if (found && v.size() == 8) through = GetU64BE(v);
+    uint64_t before = through;
+    for (;;) {  // advance over the contiguous run of stored seqs
+      std::string next = prefix + U64Key(through + 1);
+      if (!(s = im->Get(im->wtxn, im->punch, next, &v, &found)).ok()) return s;
+      if (!found) break;
+      ++through;
+    }
+    if (through != before && !(s = im->Put(im->progress, prefix, U64Key(through))).ok()) return s;
+    wire::Receipt r;
+    r.set_origin(stream.first);
+    r.set_epoch(stream.second);
+    r.set_through_seq(through);
+    out->receipts.push_back(std::move(r));
+  }
+  return s;
+}
+
+Status WriteTxn::MarkInCustody(const std::vector<PunchKey>& keys) {
+  Store::Impl* im = impl_;
+  MetaCounters c;
+  Status s = LoadCounters(im, &c);
+  for (const auto& k : keys) {
+    if (!s.ok()) return s;
+    std::string key = EncodePunchKey(k);
+    std::string_view raw;
+    bool found = false;
+    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) return s;
+    PunchValue v;
+    if (!found || !DecodePunchValue(raw, &v) || v.state != PunchState::kQueued) continue;
+    bool own = im->IsOwn(k.origin, k.epoch);
+    s = Dequeue(im, &c, key, v, own ? PunchState::kInCustody : PunchState::kForwarded, own);
+  }
+  if (s.ok()) s = SaveCounters(im, c);
+  return s;
+}
+
+Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
+  Store::Impl* im = impl_;
+  if (!im->IsOwn(r.origin(), r.epoch())) return Status::Ok();  // relaying receipts: later
+  MetaCounters c;
+  Status s = LoadCounters(im, &c);
+  std::string prefix = StreamPrefix(r.origin(), r.epoch());
+  uint64_t old = 0;
+  std::string_view raw;
+  bool found = false;
+  if (s.ok()) s = im->Get(im->wtxn, im->progress, prefix, &raw, &found);
+  if (!s.ok()) return s;
+  if (found && raw.size() == 8) old = GetU64BE(raw);
+  if (r.through_seq() >= c.next_seq) {
+    return Status::Invalid("receipt through " + std::to_string(r.through_seq()) +
+                           " is beyond our last seq " + std::to_string(c.next_seq - 1));
+  }
+  if (r.through_seq() <= old) return Status::Ok();
+  for (uint64_t seq = old + 1; seq <= r.through_seq() && s.ok(); ++seq) {
+    std::string key = prefix + U64Key(seq);
+    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) break;
+    PunchValue v;
+    if (!found || !DecodePunchValue(raw, &v)) continue;
+    if (v.state == PunchState::kQueued) {
+      s = Dequeue(im, &c, key, v, PunchState::kDelivered, true);
+    } else if (v.state == PunchState::kInCustody) {
+      s = im->Put(im->punch, key, EncodePunchValue(PunchState::kDelivered, 0, v.body));
+    }
+  }
+  if (s.ok()) s = im->Put(im->progress, prefix, U64Key(r.through_seq()));
+  if (s.ok()) s = im->PutMetaU64("last_receipt_ms", static_cast<uint64_t>(im->clock.Wall().count()));
+  if (s.ok()) s = SaveCounters(im, c);
+  return s;
+}
+
+Status WriteTxn::PruneDelivered(size_t max, uint64_t* pruned) {
+  Store::Impl* im = impl_;
+  *pruned = 0;
+  std::string prefix = StreamPrefix(im->node_id, im->epoch);
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(im->wtxn, im->punch, &cur);
+  if (rc) return MdbError(rc, "cursor");
+  MDB_val k = Val(prefix), v;
+  rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  Status s;
+  while (rc == 0 && *pruned < max) {
+    std::string_view key = View(k);
+    PunchValue pv;
+    if (key.substr(0, prefix.size()) != prefix || !DecodePunchValue(View(v), &pv) ||
+        pv.state != PunchState::kDelivered) {
+      break;
+    }
+    std::string deleted(key);
+    rc = mdb_cursor_del(cur, 0);
+    if (rc) break;
+    ++*pruned;
+    k = Val(deleted);
+    rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  }
+  mdb_cursor_close(cur);
+  if (rc == MDB_MAP_FULL) im->map_full = true;
+  if (rc && rc != MDB_NOTFOUND) s = MdbError(rc, "prune");
+  return s;
+}
+
+}  // namespace titip::storage
