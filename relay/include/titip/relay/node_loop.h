@@ -1,0 +1,70 @@
+// Drives an Engine with ZeroMQ (SPEC §5): a DEALER to the upstream, a ROUTER for downstream
+// peers, and the group committer for store writes. One thread runs Run(); it owns the sockets
+// and the engine. Write completions come back from the committer's thread through a queue
+// and an eventfd, so the engine is only ever touched by the loop thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "titip/common/clock.h"
+#include "titip/relay/engine.h"
+#include "titip/storage/group_commit.h"
+#include "titip/storage/store.h"
+
+namespace titip::relay {
+
+struct NodeLoopOptions {
+  std::string listen;             // ROUTER bind endpoint; empty: accept no downstream peers
+  std::string upstream_endpoint;  // DEALER connect endpoint; empty: no upstream (the sink)
+  std::string runtime_status_path;  // JSON snapshot for titipctl, rewritten each second
+  int stop_fd = -1;               // readable → Run() returns (signal handler writes to it)
+  int max_frame_bytes = 32 << 20; // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq
+  std::chrono::milliseconds tick{50};
+  // Called about once a second on the loop thread (housekeeping: pruning, reader checks).
+  std::function<void()> on_second;
+};
+
+struct LoopCounters {
+  uint64_t frames_in = 0, frames_out = 0, frames_malformed = 0, frames_dropped = 0;
+  uint64_t writes_failed = 0;
+};
+
+class NodeLoop {
+ public:
+  NodeLoop(NodeLoopOptions options, Engine& engine, storage::Store& store,
+           storage::GroupCommitter& committer, const Clock& clock);
+  ~NodeLoop();
+  // Binds/connects and runs until stop_fd is readable. Errors binding are returned.
+  Status Run();
+  const LoopCounters& counters() const { return counters_; }
+
+ private:
+  struct Completion {
+    uint64_t token;
+    Status status;
+    storage::IntakeOutcome outcome;
+  };
+  void Execute(std::vector<Action> actions);
+  void SubmitWrite(WriteRequest req);
+  void DrainCompletions();
+  void WriteRuntimeStatus();
+
+  NodeLoopOptions options_;
+  Engine& engine_;
+  storage::Store& store_;
+  storage::GroupCommitter& committer_;
+  const Clock& clock_;
+  int wake_fd_ = -1;
+  std::mutex mu_;
+  std::deque<Completion> completions_;
+  LoopCounters counters_;
+  struct Sockets;
+  Sockets* sockets_ = nullptr;
+};
+
+}  // namespace titip::relay

@@ -1,0 +1,168 @@
+// Daemon start-up and shutdown shared by all titip daemons.
+#include <utility>
+
+#include "titip/relay/daemon.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <random>
+
+#include "titip/relay/node_loop.h"
+#include "titip/relay/runtime_status.h"
+#include "titip/storage/group_commit.h"
+
+namespace titip::relay {
+namespace {
+
+int g_stop_fd = -1;
+
+void OnSignal(int) {
+  uint64_t one = 1;
+  (void)!write(g_stop_fd, &one, sizeof one);
+}
+
+const char* RoleName(config::Role r) {
+  switch (r) {
+    case config::Role::kGateway: return "titip-gateway";
+    case config::Role::kRelay: return "titip-relay";
+    case config::Role::kAggregator: return "titip-aggregator";
+  }
+  return "titip";
+}
+
+storage::Role StoreRole(config::Role r) {
+  switch (r) {
+    case config::Role::kGateway: return storage::Role::kOrigin;
+    case config::Role::kRelay: return storage::Role::kRelay;
+    case config::Role::kAggregator: return storage::Role::kSink;
+  }
+  return storage::Role::kOrigin;
+}
+
+int ExitFor(const Status& s) {
+  switch (s.code()) {
+    case Code::kCorruption:
+    case Code::kFailedPrecondition: return kExitDataErr;
+    case Code::kUnavailable: return kExitUnavailable;
+    default: return kExitIoErr;
+  }
+}
+
+uint64_t RandomSession() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+}
+
+// Delivered punches are kept while space allows (useful for re-export) and pruned, oldest
+// first, once the store is half full; undelivered ones are never touched.
+void Housekeeping(storage::Store& store, storage::GroupCommitter& committer, int* tick) {
+  if (++*tick % 60 == 0) store.ClearStaleReaders();
+  auto c = store.GetCounters();
+  if (!c.ok() || c->map_used_bytes * 2 < c->map_cap_bytes) return;
+  storage::WriteOp op;
+  op.apply = [](storage::WriteTxn& txn) {
+    uint64_t pruned = 0;
+    return txn.PruneDelivered(10000, &pruned);
+  };
+  committer.Submit(std::move(op), nullptr);
+}
+
+int Serve(const config::Config& cfg, config::Role role) {
+  storage::StoreOptions so;
+  so.dir = cfg.node.state_dir;
+  so.node_id = cfg.node.id;
+  so.initial_map_bytes = cfg.store.initial_map_mb << 20;
+  so.map_cap_bytes = cfg.store.map_cap_mb << 20;
+  SystemClock& clock = SystemClock::Instance();
+  if (Status v = storage::Store::Verify(so.dir); !v.ok()) {
+    spdlog::critical("refusing to start: {}", v.ToString());
+    return ExitFor(v);
+  }
+  auto store = storage::Store::Open(so, clock);
+  if (!store.ok()) {
+    spdlog::critical("refusing to start: {}", store.status().ToString());
+    return ExitFor(store.status());
+  }
+  storage::Store& st = **store;
+  storage::GroupCommitter committer(st, clock);
+  EngineOptions eo;
+  eo.node_id = cfg.node.id;
+  eo.epoch = st.epoch();
+  eo.role = StoreRole(role);
+  eo.link_session = RandomSession();
+  eo.bundle_max_punches = cfg.link.bundle_max_punches;
+  eo.bundle_max_bytes = cfg.link.bundle_max_bytes;
+  eo.window = cfg.link.window;
+  eo.ack_timeout = std::chrono::milliseconds(cfg.link.ack_timeout_ms);
+  eo.backoff_max = std::chrono::milliseconds(cfg.link.backoff_max_ms);
+  eo.heartbeat = std::chrono::milliseconds(cfg.link.heartbeat_ms);
+  NodeLoopOptions lo;
+  lo.listen = cfg.node.listen;
+  if (!cfg.upstreams.empty()) {
+    // One upstream for now: the preferred one. Failover comes with the custody mesh.
+    auto best = std::min_element(cfg.upstreams.begin(), cfg.upstreams.end(),
+                                 [](auto& a, auto& b) { return a.priority < b.priority; });
+    eo.upstream_id = best->id;
+    lo.upstream_endpoint = best->endpoint;
+  }
+  struct StoreSource : PunchSource {
+    storage::Store& s;
+    explicit StoreSource(storage::Store& st) : s(st) {}
+    Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t a, size_t n, size_t b) override {
+      return s.FetchQueued(a, n, b);
+    }
+  } source(st);
+  Engine engine(eo, &source);
+  lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
+  lo.stop_fd = g_stop_fd;
+  int tick = 0;
+  lo.on_second = [&] { Housekeeping(st, committer, &tick); };
+  NodeLoop loop(lo, engine, st, committer, clock);
+  spdlog::info("{} {} started: epoch {:016x}, store {}, listen '{}', upstream '{}'",
+               RoleName(role), cfg.node.id, st.epoch(), so.dir, lo.listen, lo.upstream_endpoint);
+  Status s = loop.Run();
+  if (!s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return ExitFor(s);
+  }
+  spdlog::info("{} {} stopped cleanly", RoleName(role), cfg.node.id);
+  return 0;
+}
+
+}  // namespace
+
+int RunDaemon(int argc, char** argv, config::Role role) {
+  CLI::App app{std::string(RoleName(role)) + ": titip daemon"};
+  std::string config_path, log_level = "info";
+  app.add_option("-c,--config", config_path, "TOML config file")->required();
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : kExitUsage;
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  auto loaded = config::LoadConfig(config_path, role);
+  if (!loaded.config) {
+    spdlog::critical("bad config: {}", loaded.error->ToString());
+    return config::kExitConfig;
+  }
+  if (!loaded.config->security) {
+    spdlog::warn("no [security] section: links are plaintext and unauthenticated");
+  }
+  g_stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  struct sigaction sa = {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return Serve(*loaded.config, role);
+}
+
+}  // namespace titip::relay

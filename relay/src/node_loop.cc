@@ -1,0 +1,177 @@
+// The ZeroMQ event loop around the custody engine. ZeroMQ is a framed pipe here, never a
+// reliable queue (PITFALLS): every frame may vanish, and the engine's sequence numbers, acks
+// and retransmits from LMDB make up for it.
+#include <utility>  // before zmq/boost headers (g++ 12 + C++20)
+
+#include "titip/relay/node_loop.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <zmq.hpp>
+
+#include "titip/relay/runtime_status.h"
+#include "zmq_sockets.h"
+
+namespace titip::relay {
+
+struct NodeLoop::Sockets {
+  zmq::context_t ctx{1};
+  std::optional<zmq::socket_t> up;    // DEALER
+  std::optional<zmq::socket_t> down;  // ROUTER
+};
+
+NodeLoop::NodeLoop(NodeLoopOptions options, Engine& engine, storage::Store& store,
+                   storage::GroupCommitter& committer, const Clock& clock)
+    : options_(std::move(options)),
+      engine_(engine),
+      store_(store),
+      committer_(committer),
+      clock_(clock),
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      sockets_(new Sockets) {}
+
+NodeLoop::~NodeLoop() {
+  delete sockets_;
+  if (wake_fd_ >= 0) close(wake_fd_);
+}
+
+void NodeLoop::SubmitWrite(WriteRequest req) {
+  auto outcome = std::make_shared<storage::IntakeOutcome>();
+  storage::WriteOp op;
+  const storage::Role role = engine_.options().role;
+  if (req.kind == WriteRequest::Kind::kAcceptBundle) {
+    op.intake = true;
+    for (const auto& p : req.punches) op.size_hint += p.ByteSizeLong();
+    auto punches = std::make_shared<std::vector<wire::Punch>>(std::move(req.punches));
+    op.apply = [punches, outcome, role](storage::WriteTxn& txn) {
+      return txn.Accept(*punches, role, outcome.get());
+    };
+  } else {
+    op.size_hint = req.keys.size() * 64;
+    auto keys = std::make_shared<std::vector<storage::PunchKey>>(std::move(req.keys));
+    auto receipts = std::make_shared<std::vector<wire::Receipt>>(std::move(req.receipts));
+    op.apply = [keys, receipts](storage::WriteTxn& txn) {
+      Status s = txn.MarkInCustody(*keys);
+      for (const auto& r : *receipts) {
+        if (!s.ok()) break;
+        Status rs = txn.ApplyReceipt(r);
+        // A bogus receipt must not undo the custody marks beside it.
+        if (rs.code() == Code::kInvalidArgument) {
+          spdlog::warn("ignoring receipt for {}: {}", r.origin(), rs.message());
+        } else {
+          s = rs;
+        }
+      }
+      return s;
+    };
+  }
+  uint64_t token = req.token;
+  committer_.Submit(std::move(op), [this, token, outcome](Status s) {
+    {
+      std::lock_guard lock(mu_);
+      completions_.push_back(Completion{token, std::move(s), std::move(*outcome)});
+    }
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof one);
+  });
+}
+
+void NodeLoop::DrainCompletions() {
+  uint64_t n;
+  (void)!read(wake_fd_, &n, sizeof n);
+  std::deque<Completion> done;
+  {
+    std::lock_guard lock(mu_);
+    done.swap(completions_);
+  }
+  for (auto& c : done) {
+    if (!c.status.ok()) {
+      ++counters_.writes_failed;
+      spdlog::warn("store write failed: {}", c.status.ToString());
+    }
+    engine_.OnWriteDone(clock_.Mono(), c.token, c.status, c.outcome);
+  }
+}
+
+void NodeLoop::Execute(std::vector<Action> actions) {
+  for (auto& a : actions) {
+    if (a.kind == Action::Kind::kWrite) {
+      SubmitWrite(std::move(a.write));
+      continue;
+    }
+    std::string bytes = a.frame.SerializeAsString();
+    bool sent = a.kind == Action::Kind::kSendUp
+                    ? sockets_->up && SendToUpstream(*sockets_->up, bytes)
+                    : sockets_->down && SendToPeer(*sockets_->down, a.peer, bytes);
+    sent ? ++counters_.frames_out : ++counters_.frames_dropped;
+  }
+}
+
+void NodeLoop::WriteRuntimeStatus() {
+  RuntimeSnapshot snap;
+  snap.node = engine_.options().node_id;
+  snap.wall_ms = clock_.Wall().count();
+  snap.has_upstream = !options_.upstream_endpoint.empty();
+  snap.upstream = engine_.upstream_status();
+  snap.now = clock_.Mono();
+  snap.engine = engine_.counters();
+  snap.loop = counters_;
+  if (Status s = WriteRuntimeStatusFile(options_.runtime_status_path, snap); !s.ok()) {
+    spdlog::warn("cannot write runtime status: {}", s.ToString());
+  }
+}
+
+Status NodeLoop::Run() {
+  Sockets& s = *sockets_;
+  try {
+    if (!options_.listen.empty()) {
+      s.down.emplace(MakeRouter(s.ctx, options_.max_frame_bytes));
+      s.down->bind(options_.listen);
+    }
+    if (!options_.upstream_endpoint.empty()) {
+      s.up.emplace(MakeDealer(s.ctx, options_.max_frame_bytes));
+      s.up->connect(options_.upstream_endpoint);
+    }
+  } catch (const zmq::error_t& e) {
+    return Status::Unavailable("cannot bind/connect: " + std::string(e.what()));
+  }
+  MonoTime next_second = clock_.Mono();
+  for (;;) {
+    std::vector<zmq::pollitem_t> items;
+    items.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
+    items.push_back({nullptr, options_.stop_fd, ZMQ_POLLIN, 0});
+    if (s.up) items.push_back({s.up->handle(), 0, ZMQ_POLLIN, 0});
+    if (s.down) items.push_back({s.down->handle(), 0, ZMQ_POLLIN, 0});
+    try {
+      zmq::poll(items, options_.tick);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) return Status::IoError(std::string("poll: ") + e.what());
+    }
+    if (items[1].revents & ZMQ_POLLIN) break;
+    if (items[0].revents & ZMQ_POLLIN) DrainCompletions();
+    MonoTime now = clock_.Mono();
+    if (s.up) {
+      ReceiveAll(*s.up, false, counters_, [&](const std::string&, const wire::Envelope& e) {
+        engine_.OnUpstreamFrame(now, e);
+      });
+    }
+    if (s.down) {
+      ReceiveAll(*s.down, true, counters_, [&](const std::string& peer, const wire::Envelope& e) {
+        engine_.OnDownstreamFrame(now, peer, e);
+      });
+    }
+    engine_.OnTick(now);
+    Execute(engine_.TakeActions());
+    if (now >= next_second) {
+      next_second = now + std::chrono::seconds(1);
+      if (options_.on_second) options_.on_second();
+      if (!options_.runtime_status_path.empty()) WriteRuntimeStatus();
+    }
+  }
+  if (!options_.runtime_status_path.empty()) WriteRuntimeStatus();
+  return Status::Ok();
+}
+
+}  // namespace titip::relay

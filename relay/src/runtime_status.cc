@@ -1,0 +1,72 @@
+// Writer and reader of the runtime status file (see the public header for why it exists).
+#include "titip/relay/runtime_status.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace titip::relay {
+
+Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s) {
+  nlohmann::json j;
+  j["pid"] = getpid();
+  j["node"] = s.node;
+  j["updated_at_ms"] = s.wall_ms;
+  j["upstreams"] = nlohmann::json::array();
+  if (s.has_upstream) {
+    nlohmann::json u;
+    u["id"] = s.upstream.id;
+    u["state"] = LinkStateName(s.upstream.state);
+    u["in_flight"] = s.upstream.in_flight;
+    if (s.upstream.last_ack) {
+      u["last_ack_age_s"] =
+          std::chrono::duration_cast<std::chrono::seconds>(s.now - *s.upstream.last_ack).count();
+    } else {
+      u["last_ack_age_s"] = nullptr;
+    }
+    j["upstreams"].push_back(u);
+  }
+  const EngineCounters& e = s.engine;
+  j["counters"] = {{"bundles_sent", e.bundles_sent},       {"bundles_retried", e.bundles_retried},
+                   {"bundles_acked", e.bundles_acked},     {"punches_acked", e.punches_acked},
+                   {"bundles_received", e.bundles_received},
+                   {"punches_accepted", e.punches_accepted},
+                   {"punches_duplicate", e.punches_duplicate},
+                   {"punches_rejected", e.punches_rejected},
+                   {"bundles_refused", e.bundles_refused}, {"frames_ignored", e.frames_ignored},
+                   {"receipts_received", e.receipts_received},
+                   {"frames_in", s.loop.frames_in},        {"frames_out", s.loop.frames_out},
+                   {"frames_malformed", s.loop.frames_malformed},
+                   {"frames_dropped", s.loop.frames_dropped},
+                   {"writes_failed", s.loop.writes_failed}};
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    f << j.dump() << "\n";
+    if (!f) return Status::IoError("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError("cannot rename " + tmp);
+  return Status::Ok();
+}
+
+std::optional<nlohmann::json> ReadRuntimeStatusFile(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return std::nullopt;
+  auto j = nlohmann::json::parse(f, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+bool RuntimeStatusFresh(const nlohmann::json& j, int64_t now_ms, int64_t max_age_ms) {
+  if (!j.contains("pid") || !j["pid"].is_number_integer() || !j.contains("updated_at_ms")) {
+    return false;
+  }
+  pid_t pid = j["pid"].get<pid_t>();
+  if (pid <= 0 || kill(pid, 0) != 0) return false;
+  int64_t age = now_ms - j["updated_at_ms"].get<int64_t>();
+  return age <= max_age_ms && age >= -max_age_ms;
+}
+
+}  // namespace titip::relay
