@@ -1,0 +1,39 @@
+// USB import: an attlog.dat from a terminal's USB stick into the gateway's store. Safe while
+// the daemon runs: LMDB serialises writers across processes, the daemon picks the new queued
+// punches up on its next tick, and natural-key dedupe makes a repeated import harmless.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "titip/common/clock.h"
+#include "titip/gateway/attlog_parser.h"
+#include "titip/storage/store.h"
+
+namespace titip::gateway {
+
+struct ImportOptions {
+  std::string path;
+  std::string terminal_serial;
+  std::string unit;
+  int utc_offset_min = 420;
+  size_t batch = 2000;  // punches per transaction: one fsync each
+};
+
+struct ImportReport {
+  uint64_t lines = 0;
+  uint64_t added = 0;
+  uint64_t duplicates = 0;
+  uint64_t garbage = 0;   // lines the parser refused
+  uint64_t rejected = 0;  // parsed but out of bounds for the store (e.g. year 1970)
+  std::vector<AttlogIssue> issues;
+};
+
+// progress(bytes_done, bytes_total) is called after each committed batch.
+Result<ImportReport> ImportAttlog(const ImportOptions& options, storage::Store& store,
+                                  const Clock& clock,
+                                  const std::function<void(uint64_t, uint64_t)>& progress = {});
+
+}  // namespace titip::gateway

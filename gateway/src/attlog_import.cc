@@ -1,0 +1,80 @@
+// Reads an attlog file in blocks, decodes it with AttlogParser and appends the punches in
+// batches, each batch one durable transaction.
+#include "titip/gateway/attlog_import.h"
+
+#include <fstream>
+
+namespace titip::gateway {
+namespace {
+
+wire::Punch ToPunch(const AttlogRecord& r, const ImportOptions& o, const Clock& clock) {
+  wire::Punch p;
+  p.set_terminal(o.terminal_serial);
+  p.set_pin(r.pin);
+  p.set_device_time(r.device_time);
+  p.set_utc_offset_min(o.utc_offset_min);
+  p.set_verify(r.verify);
+  p.set_status(r.status);
+  p.set_workcode(r.workcode);
+  p.set_received_at_ms(clock.Wall().count());
+  p.set_clock_synced(clock.WallSynced());
+  p.set_source(wire::SOURCE_USB);
+  p.set_unit(o.unit);
+  return p;
+}
+
+Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storage::Store& store,
+              const Clock& clock, ImportReport* report) {
+  if (records->empty()) return Status::Ok();
+  std::vector<wire::Punch> punches;
+  punches.reserve(records->size());
+  for (const auto& r : *records) punches.push_back(ToPunch(r, o, clock));
+  records->clear();
+  storage::IntakeOutcome outcome;
+  storage::WriteOp op;
+  op.intake = true;
+  op.apply = [&](storage::WriteTxn& txn) { return txn.AppendLocal(&punches, &outcome); };
+  Status s = store.Write(std::move(op));
+  if (!s.ok()) return s;
+  report->added += outcome.added;
+  report->duplicates += outcome.duplicates;
+  report->rejected += outcome.rejected;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ImportReport> ImportAttlog(const ImportOptions& o, storage::Store& store,
+                                  const Clock& clock,
+                                  const std::function<void(uint64_t, uint64_t)>& progress) {
+  std::ifstream in(o.path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + o.path);
+  in.seekg(0, std::ios::end);
+  uint64_t total = static_cast<uint64_t>(in.tellg()), done = 0;
+  in.seekg(0);
+  AttlogParser parser;
+  ImportReport report;
+  std::vector<AttlogRecord> records;
+  std::string block(64 * 1024, '\0');
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    size_t n = static_cast<size_t>(in.gcount());
+    if (n == 0) break;
+    done += n;
+    parser.Feed(std::string_view(block.data(), n), &records);
+    if (records.size() >= o.batch) {
+      if (Status s = Commit(&records, o, store, clock, &report); !s.ok()) return s;
+      if (progress) progress(done, total);
+    }
+  }
+  if (in.bad()) return Status::IoError("read error in " + o.path);
+  parser.Finish(&records);
+  if (Status s = Commit(&records, o, store, clock, &report); !s.ok()) return s;
+  if (progress) progress(total, total);
+  report.lines = parser.lines();
+  report.garbage = parser.garbage_count();
+  report.issues = parser.issues();
+  return report;
+}
+
+}  // namespace titip::gateway
