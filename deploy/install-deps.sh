@@ -12,7 +12,7 @@ PKGS=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libzstd-dev libsystemd-dev
-  procps iproute2
+  procps iproute2 jq
 )
 
 missing=()

@@ -164,6 +164,10 @@ Status NodeLoop::Run() {
     }
     engine_.OnTick(now);
     Execute(engine_.TakeActions());
+    LinkState link = engine_.upstream_status().state;
+    bool link_changed = link != last_link_state_;
+    last_link_state_ = link;
+    if (link_changed && !options_.runtime_status_path.empty()) WriteRuntimeStatus();
     if (now >= next_second) {
       next_second = now + std::chrono::seconds(1);
       if (options_.on_second) options_.on_second();

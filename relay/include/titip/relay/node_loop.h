@@ -63,6 +63,7 @@ class NodeLoop {
   std::mutex mu_;
   std::deque<Completion> completions_;
   LoopCounters counters_;
+  LinkState last_link_state_ = LinkState::kConnecting;
   struct Sockets;
   Sockets* sockets_ = nullptr;
 };
