@@ -15,8 +15,7 @@ namespace {
 void ProgressBar(uint64_t done, uint64_t total) {
   int pct = total ? static_cast<int>(done * 100 / total) : 100;
   int bars = pct / 4;
-  std::fprintf(stderr, "\r[%-25s] %3d%%", std::string(static_cast<size_t>(bars), '#').c_str(),
-               pct);
+  std::fprintf(stderr, "\r[%-25s] %3d%%", std::string(static_cast<size_t>(bars), '#').c_str(), pct);
   if (done >= total) std::fprintf(stderr, "\n");
 }
 
@@ -33,8 +32,8 @@ int CmdImport(Context& ctx, const std::string& file, const std::string& terminal
     bool known = false;
     for (const auto& t : ctx.config->terminals) known |= t.serial == terminal;
     if (!known) {
-      std::cerr << "titipctl: warning: terminal " << terminal << " is not in "
-                << ctx.config_path << "\n";
+      std::cerr << "titipctl: warning: terminal " << terminal << " is not in " << ctx.config_path
+                << "\n";
     }
   }
   if (!utc_offset.empty()) {
@@ -48,8 +47,9 @@ int CmdImport(Context& ctx, const std::string& file, const std::string& terminal
   std::unique_ptr<storage::Store> store;
   if (int rc = ctx.OpenWritable(&store); rc != kOk) return rc;
   bool tty = isatty(STDERR_FILENO) && !ctx.json;
-  auto report = gateway::ImportAttlog(o, *store, SystemClock::Instance(),
-                                      tty ? ProgressBar : std::function<void(uint64_t, uint64_t)>());
+  auto report =
+      gateway::ImportAttlog(o, *store, SystemClock::Instance(),
+                            tty ? ProgressBar : std::function<void(uint64_t, uint64_t)>());
   if (!report.ok()) {
     std::cerr << "titipctl: import failed: " << report.status().ToString() << "\n";
     if (report.status().code() == Code::kStoreFull) {
@@ -60,9 +60,10 @@ int CmdImport(Context& ctx, const std::string& file, const std::string& terminal
   }
   const auto& r = *report;
   if (ctx.json) {
-    nlohmann::json j = {{"file", file},        {"terminal", terminal}, {"lines", r.lines},
-                        {"added", r.added},    {"duplicates", r.duplicates},
-                        {"garbage", r.garbage}, {"rejected", r.rejected}};
+    nlohmann::json j = {
+        {"file", file},          {"terminal", terminal},       {"lines", r.lines},
+        {"added", r.added},      {"duplicates", r.duplicates}, {"garbage", r.garbage},
+        {"rejected", r.rejected}};
     std::cout << j.dump() << "\n";
   } else {
     std::cout << "imported " << r.added << " new punches from " << file << " (" << r.duplicates

@@ -17,18 +17,13 @@ std::string Hex16(uint64_t v) {
 }
 
 nlohmann::json PunchJson(const wire::Punch& p, storage::PunchState st) {
-  return {{"origin", p.origin()},
-          {"epoch", Hex16(p.epoch())},
-          {"seq", p.seq()},
-          {"terminal", p.terminal()},
-          {"pin", p.pin()},
-          {"time", FormatCivil(p.device_time())},
-          {"status", p.status()},
-          {"verify", p.verify()},
-          {"workcode", p.workcode()},
-          {"received_at", FormatRfc3339Utc(WallTime(p.received_at_ms()))},
-          {"unit", p.unit()},
-          {"state", storage::StateName(st)}};
+  return {
+      {"origin", p.origin()},     {"epoch", Hex16(p.epoch())},
+      {"seq", p.seq()},           {"terminal", p.terminal()},
+      {"pin", p.pin()},           {"time", FormatCivil(p.device_time())},
+      {"status", p.status()},     {"verify", p.verify()},
+      {"workcode", p.workcode()}, {"received_at", FormatRfc3339Utc(WallTime(p.received_at_ms()))},
+      {"unit", p.unit()},         {"state", storage::StateName(st)}};
 }
 
 }  // namespace
@@ -53,9 +48,9 @@ int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
     if (p.device_time() < lo || p.device_time() > hi) return true;
     if (!unit.empty() && p.unit() != unit) return true;
     if (csv) {
-      std::cout << p.origin() << ',' << Hex16(p.epoch()) << ',' << p.seq() << ','
-                << p.terminal() << ',' << p.pin() << ',' << FormatCivil(p.device_time()) << ','
-                << p.status() << ',' << p.verify() << ',' << p.workcode() << ','
+      std::cout << p.origin() << ',' << Hex16(p.epoch()) << ',' << p.seq() << ',' << p.terminal()
+                << ',' << p.pin() << ',' << FormatCivil(p.device_time()) << ',' << p.status() << ','
+                << p.verify() << ',' << p.workcode() << ','
                 << FormatRfc3339Utc(WallTime(p.received_at_ms())) << '\n';
     } else {
       std::cout << PunchJson(p, st).dump() << '\n';

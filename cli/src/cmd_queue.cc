@@ -29,8 +29,8 @@ Result<nlohmann::json> QueueJson(Context& ctx, storage::Store& store) {
     j["upstreams"] = (*rt)["upstreams"];
   } else if (ctx.config) {
     for (const auto& u : ctx.config->upstreams) {
-      j["upstreams"].push_back({{"id", u.id}, {"state", "stopped"}, {"in_flight", 0},
-                                {"last_ack_age_s", nullptr}});
+      j["upstreams"].push_back(
+          {{"id", u.id}, {"state", "stopped"}, {"in_flight", 0}, {"last_ack_age_s", nullptr}});
     }
   }
   return j;

@@ -51,10 +51,10 @@ int CmdStatus(Context& ctx) {
   int64_t receipt_age = c->last_receipt_ms ? (now_ms - c->last_receipt_ms) / 1000 : -1;
   bool link_up = false;
   for (const auto& u : (*q)["upstreams"]) link_up |= u["state"] == "up";
-  std::string role = !ctx.config                                       ? "node"
-                     : ctx.config->role == config::Role::kGateway     ? "gateway"
-                     : ctx.config->role == config::Role::kRelay       ? "relay"
-                                                                      : "aggregator";
+  std::string role = !ctx.config                                  ? "node"
+                     : ctx.config->role == config::Role::kGateway ? "gateway"
+                     : ctx.config->role == config::Role::kRelay   ? "relay"
+                                                                  : "aggregator";
   bool indonesian = role == "gateway";
   std::string headline = indonesian ? HeadlineId(*q, receipt_age, link_up) : "";
   if (ctx.json) {
@@ -63,8 +63,8 @@ int CmdStatus(Context& ctx) {
                         {"daemon_running", (*q)["daemon_running"]},
                         {"queue", *q},
                         {"punches", c->punches},
-                        {"last_receipt_age_s", receipt_age >= 0 ? nlohmann::json(receipt_age)
-                                                                : nlohmann::json(nullptr)},
+                        {"last_receipt_age_s",
+                         receipt_age >= 0 ? nlohmann::json(receipt_age) : nlohmann::json(nullptr)},
                         {"message", headline}};
     std::cout << j.dump() << "\n";
     return kOk;
@@ -74,8 +74,8 @@ int CmdStatus(Context& ctx) {
               << "Gateway        " << store->node_id() << "\n"
               << "Layanan        " << ((*q)["daemon_running"] ? "berjalan" : "TIDAK berjalan")
               << "\n"
-              << "Antrian        " << (*q)["queued"] << " menunggu dikirim, "
-              << (*q)["undelivered"] << " belum ada tanda terima\n";
+              << "Antrian        " << (*q)["queued"] << " menunggu dikirim, " << (*q)["undelivered"]
+              << " belum ada tanda terima\n";
     for (const auto& u : (*q)["upstreams"]) {
       std::cout << "Jalur          " << u["id"].get<std::string>() << ": "
                 << LinkStateId(u["state"]) << "\n";
@@ -86,8 +86,8 @@ int CmdStatus(Context& ctx) {
             << ((*q)["daemon_running"] ? "running" : "NOT running") << ", " << c->punches
             << " punches stored, " << (*q)["queued"] << " queued\n";
   for (const auto& u : (*q)["upstreams"]) {
-    std::cout << "upstream " << u["id"].get<std::string>() << ": "
-              << u["state"].get<std::string>() << "\n";
+    std::cout << "upstream " << u["id"].get<std::string>() << ": " << u["state"].get<std::string>()
+              << "\n";
   }
   return kOk;
 }

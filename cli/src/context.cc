@@ -10,14 +10,21 @@ namespace titip::cli {
 
 int ExitFor(const Status& s) {
   switch (s.code()) {
-    case Code::kOk: return kOk;
-    case Code::kNotFound: return kNoInput;
-    case Code::kInvalidArgument: return kUsage;
+    case Code::kOk:
+      return kOk;
+    case Code::kNotFound:
+      return kNoInput;
+    case Code::kInvalidArgument:
+      return kUsage;
     case Code::kCorruption:
-    case Code::kFailedPrecondition: return kDataErr;
-    case Code::kStoreFull: return kTempFail;
-    case Code::kUnavailable: return kUnavailable;
-    default: return kIoErr;
+    case Code::kFailedPrecondition:
+      return kDataErr;
+    case Code::kStoreFull:
+      return kTempFail;
+    case Code::kUnavailable:
+      return kUnavailable;
+    default:
+      return kIoErr;
   }
 }
 

@@ -17,8 +17,7 @@ int main(int argc, char** argv) {
   std::string file, terminal, utc_offset;
   auto* imp = app.add_subcommand("import", "import a USB attlog.dat into the gateway's store");
   imp->add_option("file", file, "attlog.dat path")->required();
-  imp->add_option("--terminal", terminal, "serial number of the terminal it came from")
-      ->required();
+  imp->add_option("--terminal", terminal, "serial number of the terminal it came from")->required();
   imp->add_option("--utc-offset", utc_offset, "terminal time zone, e.g. +07:00");
 
   auto* queue = app.add_subcommand("queue", "queue depth, undelivered punches, links");

@@ -6,13 +6,11 @@
 namespace titip {
 
 MonoTime SystemClock::Mono() const {
-  return std::chrono::duration_cast<MonoTime>(
-      std::chrono::steady_clock::now().time_since_epoch());
+  return std::chrono::duration_cast<MonoTime>(std::chrono::steady_clock::now().time_since_epoch());
 }
 
 WallTime SystemClock::Wall() const {
-  return std::chrono::duration_cast<WallTime>(
-      std::chrono::system_clock::now().time_since_epoch());
+  return std::chrono::duration_cast<WallTime>(std::chrono::system_clock::now().time_since_epoch());
 }
 
 bool SystemClock::WallSynced() const {

@@ -44,8 +44,7 @@ Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storag
 
 }  // namespace
 
-Result<ImportReport> ImportAttlog(const ImportOptions& o, storage::Store& store,
-                                  const Clock& clock,
+Result<ImportReport> ImportAttlog(const ImportOptions& o, storage::Store& store, const Clock& clock,
                                   const std::function<void(uint64_t, uint64_t)>& progress) {
   std::ifstream in(o.path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open " + o.path);

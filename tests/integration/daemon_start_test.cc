@@ -34,8 +34,9 @@ std::string AggConfig(const std::string& state_dir) {
 
 TEST(DaemonStart, BadConfigExits78NamingFileLineAndKey) {
   std::string dir = MakeTempDir("cfg");
-  Started s = RunAggregator(dir, "[node]\nid = \"Not Valid\"\nstate_dir = \"/tmp/x\"\n"
-                                 "listen = \"tcp://127.0.0.1:1\"\n");
+  Started s = RunAggregator(dir,
+                            "[node]\nid = \"Not Valid\"\nstate_dir = \"/tmp/x\"\n"
+                            "listen = \"tcp://127.0.0.1:1\"\n");
   ASSERT_TRUE(WIFEXITED(s.status)) << s.log;
   EXPECT_EQ(WEXITSTATUS(s.status), 78);
   EXPECT_NE(s.log.find("agg.toml:2"), std::string::npos) << s.log;

@@ -16,9 +16,9 @@ class EndToEnd : public ::testing::Test {
   void SetUp() override {
     dir_ = MakeTempDir("e2e");
     port_ = FreeTcpPort();
-    WriteFile(dir_ + "/agg.toml", "[node]\nid = \"bkpsdm\"\nstate_dir = \"" + dir_ +
-                                      "/agg\"\nlisten = \"tcp://127.0.0.1:" +
-                                      std::to_string(port_) + "\"\n");
+    WriteFile(dir_ + "/agg.toml",
+              "[node]\nid = \"bkpsdm\"\nstate_dir = \"" + dir_ +
+                  "/agg\"\nlisten = \"tcp://127.0.0.1:" + std::to_string(port_) + "\"\n");
     WriteFile(dir_ + "/gw.toml",
               "[node]\nid = \"kec-sekernan\"\nunit = \"kec-sekernan\"\nstate_dir = \"" + dir_ +
                   "/gw\"\n[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"tcp://127.0.0.1:" +
@@ -41,12 +41,14 @@ class EndToEnd : public ::testing::Test {
   }
   // Writes an attlog file of about `users` × days punches and imports it; returns the count.
   size_t ImportPunches(int users, int days) {
-    RunResult gen = titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat",
-                         "--users", std::to_string(users), "--days", std::to_string(days),
-                         "--start", "2026-11-02", "--seed", "42"});
+    RunResult gen =
+        titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat",
+                             "--users", std::to_string(users), "--days", std::to_string(days),
+                             "--start", "2026-11-02", "--seed", "42"});
     EXPECT_EQ(gen.exit_code, 0);
-    RunResult imp = titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/gw.toml", "--json", "import",
-                         dir_ + "/attlog.dat", "--terminal", "A6F1190360012"});
+    RunResult imp =
+        titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/gw.toml", "--json", "import",
+                             dir_ + "/attlog.dat", "--terminal", "A6F1190360012"});
     EXPECT_EQ(imp.exit_code, 0) << imp.out;
     auto j = nlohmann::json::parse(imp.out, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << imp.out;

@@ -10,7 +10,7 @@
 
 namespace titip {
 
-using MonoTime = std::chrono::nanoseconds;  // since an arbitrary origin; only differences matter
+using MonoTime = std::chrono::nanoseconds;   // since an arbitrary origin; only differences matter
 using WallTime = std::chrono::milliseconds;  // since the Unix epoch, UTC
 
 class Clock {

@@ -13,10 +13,10 @@ enum class Code {
   kOk = 0,
   kInvalidArgument,  // caller passed something malformed (bad punch field, bad config)
   kNotFound,
-  kCorruption,       // on-disk or on-wire data is damaged; never guess, refuse
-  kIoError,          // the OS said no (fsync, open, write)
-  kStoreFull,        // map cap reached: intake refused, retry after space frees up
-  kUnavailable,      // peer or resource not reachable now
+  kCorruption,          // on-disk or on-wire data is damaged; never guess, refuse
+  kIoError,             // the OS said no (fsync, open, write)
+  kStoreFull,           // map cap reached: intake refused, retry after space frees up
+  kUnavailable,         // peer or resource not reachable now
   kFailedPrecondition,  // e.g. store already failed (sticky), wrong layout version
 };
 

@@ -27,15 +27,15 @@ namespace titip::config {
 enum class Role { kGateway, kRelay, kAggregator };
 
 struct NodeConfig {
-  std::string id;               // [a-z0-9-]{1,32}; required
-  std::string unit;             // gateway: unit its terminals belong to (required there, free
-                                // text without control characters); optional elsewhere
-  std::string state_dir;        // required; the LMDB store lives here (not opened by the loader)
-  int utc_offset_min = 420;     // utc_offset = "+07:00" (WIB) by default; "[+-]HH:MM", HH <= 14
-  std::string listen;           // ZeroMQ endpoint for downstream peers; required on relay and
-                                // aggregator. Endpoints: tcp://HOST:PORT (PORT 1..65535 or *),
-                                // ipc://PATH or inproc://NAME
-  std::string control;          // optional ZeroMQ endpoint for titipctl (same forms)
+  std::string id;            // [a-z0-9-]{1,32}; required
+  std::string unit;          // gateway: unit its terminals belong to (required there, free
+                             // text without control characters); optional elsewhere
+  std::string state_dir;     // required; the LMDB store lives here (not opened by the loader)
+  int utc_offset_min = 420;  // utc_offset = "+07:00" (WIB) by default; "[+-]HH:MM", HH <= 14
+  std::string listen;        // ZeroMQ endpoint for downstream peers; required on relay and
+                             // aggregator. Endpoints: tcp://HOST:PORT (PORT 1..65535 or *),
+                             // ipc://PATH or inproc://NAME
+  std::string control;       // optional ZeroMQ endpoint for titipctl (same forms)
 };
 
 // [security]: optional; absent = plaintext links (the daemon logs a warning).
@@ -45,18 +45,18 @@ struct SecurityConfig {
 };
 
 struct UpstreamConfig {
-  std::string id;               // node id of the upstream; required, unique among upstreams
-  std::string endpoint;         // required ZeroMQ endpoint, e.g. "tcp://10.20.0.5:7450"
-  std::string public_key;       // z85 CURVE key (40 chars); may be empty without [security]
-  int priority = 1;             // 1..100, lower = preferred
+  std::string id;          // node id of the upstream; required, unique among upstreams
+  std::string endpoint;    // required ZeroMQ endpoint, e.g. "tcp://10.20.0.5:7450"
+  std::string public_key;  // z85 CURVE key (40 chars); may be empty without [security]
+  int priority = 1;        // 1..100, lower = preferred
 };
 
 struct TerminalConfig {
-  std::string serial;           // required, 1..64 printable ASCII chars, no spaces; unique
-  std::string kind = "zk";      // zk | adms | soap | usb
-  std::string address;          // HOST:PORT; required for zk/soap, unused by adms/usb
-  int poll_interval_s = 300;    // 10..86400 seconds between polls (zk/soap)
-  uint32_t comm_key = 0;        // 0..999999, the terminal's numeric comm password (0 = none)
+  std::string serial;                // required, 1..64 printable ASCII chars, no spaces; unique
+  std::string kind = "zk";           // zk | adms | soap | usb
+  std::string address;               // HOST:PORT; required for zk/soap, unused by adms/usb
+  int poll_interval_s = 300;         // 10..86400 seconds between polls (zk/soap)
+  uint32_t comm_key = 0;             // 0..999999, the terminal's numeric comm password (0 = none)
   bool clear_after_receipt = false;  // erase punches on the terminal once a receipt is back
 };
 
@@ -69,9 +69,9 @@ struct StoreConfig {
 
 // Custody link knobs. [link]
 struct LinkConfig {
-  uint32_t bundle_max_punches = 1000;  // 1..10000; bigger bundles = fewer acks
+  uint32_t bundle_max_punches = 1000;      // 1..10000; bigger bundles = fewer acks
   uint32_t bundle_max_bytes = 256 * 1024;  // 1024..16777216
-  uint32_t window = 4;                 // bundles in flight per link (credit), 1..64
+  uint32_t window = 4;                     // bundles in flight per link (credit), 1..64
   uint32_t ack_timeout_ms = 5000;      // 10..600000; first retransmit after this; doubles per retry
   uint32_t backoff_max_ms = 60000;     // 10..3600000 and >= ack_timeout_ms; retransmit ceiling
   uint32_t heartbeat_ms = 2000;        // 10..600000; hello/heartbeat period; dead after 3 missed
@@ -79,17 +79,17 @@ struct LinkConfig {
 };
 
 struct Config {
-  std::string path;             // the file it came from
+  std::string path;  // the file it came from
   Role role = Role::kGateway;
   NodeConfig node;
   std::optional<SecurityConfig> security;
   std::vector<UpstreamConfig> upstreams;
   std::vector<TerminalConfig> terminals;
-  std::string adms_listen;      // [adms] listen = "HOST:PORT"; gateway only, needed by adms
-                                // terminals
-  std::string metrics_listen;   // [metrics] listen = "HOST:PORT", optional
-  std::string roster_file;      // [aggregator] roster_file, optional
-  std::string schedule_file;    // [aggregator] schedule_file, optional
+  std::string adms_listen;     // [adms] listen = "HOST:PORT"; gateway only, needed by adms
+                               // terminals
+  std::string metrics_listen;  // [metrics] listen = "HOST:PORT", optional
+  std::string roster_file;     // [aggregator] roster_file, optional
+  std::string schedule_file;   // [aggregator] schedule_file, optional
   StoreConfig store;
   LinkConfig link;
 };
@@ -98,9 +98,9 @@ struct Config {
 // when line is 0 and "key '...': " when key is empty (unreadable file, TOML syntax error).
 struct ConfigError {
   std::string file;
-  int line = 0;                 // 1-based; 0 when nothing to point at (e.g. a missing table);
-                                // a missing key in a present table points at the table header
-  std::string key;              // dotted, e.g. "node.id", "upstream[1].endpoint"; may be empty
+  int line = 0;     // 1-based; 0 when nothing to point at (e.g. a missing table);
+                    // a missing key in a present table points at the table header
+  std::string key;  // dotted, e.g. "node.id", "upstream[1].endpoint"; may be empty
   std::string message;
   std::string ToString() const;
 };
