@@ -43,7 +43,9 @@ Status Store::Impl::OpenEnv() {
     if (ec) return Status::IoError("cannot create " + opts.dir + ": " + ec.message());
   }
   uint64_t file_size = exists ? fs::file_size(data, ec) : 0;
-  if (exists && file_size < 2 * 4096) {
+  // Zero bytes: LMDB created the file but died before its first write; nothing in it was ever
+  // acknowledged, and LMDB initialises an empty file like a new one.
+  if (exists && file_size > 0 && file_size < 2 * 4096) {
     return Status::Corruption(data.string() + " is truncated (" + std::to_string(file_size) +
                               " bytes): not a usable store");
   }
@@ -65,7 +67,7 @@ Status Store::Impl::OpenEnv() {
   mdb_env_stat(env, &st);
   map_size = info.me_mapsize;
   uint64_t needed = (info.me_last_pgno + 1) * static_cast<uint64_t>(st.ms_psize);
-  if (exists && file_size < needed) {
+  if (exists && file_size > 0 && file_size < needed) {
     return Status::Corruption(data.string() + " is truncated: " + std::to_string(file_size) +
                               " bytes, its own header says " + std::to_string(needed));
   }
@@ -86,7 +88,7 @@ uint64_t RandomEpoch() {
 Status Store::Impl::LoadOrInitMeta() {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env, nullptr, opts.read_only ? MDB_RDONLY : 0, &txn);
-  if (rc) return MdbError(rc, "begin");
+  if (rc) return MdbError(rc, "begin on store " + opts.dir);
   unsigned cflag = opts.read_only ? 0 : MDB_CREATE;
   const std::pair<const char*, MDB_dbi*> tables[] = {
       {"meta", &meta}, {"punch", &punch}, {"natural", &natural}, {"queue", &queue},
@@ -99,7 +101,7 @@ Status Store::Impl::LoadOrInitMeta() {
         return Status::Corruption(opts.dir + " is not a titip store (table '" + name +
                                   "' missing)");
       }
-      return MdbError(rc, std::string("open table ") + name);
+      return MdbError(rc, std::string("open table ") + name + " of store " + opts.dir);
     }
   }
   uint64_t version = 0;
@@ -123,7 +125,7 @@ Status Store::Impl::LoadOrInitMeta() {
       return s;
     }
     rc = mdb_txn_commit(txn);
-    return rc ? MdbError(rc, "commit new store") : Status::Ok();
+    return rc ? MdbError(rc, "commit new store " + opts.dir) : Status::Ok();
   }
   std::string_view id;
   bool found = false;

@@ -1,12 +1,29 @@
 // The write path: one LMDB transaction per batch of ops, each op in a nested transaction so a
 // failing op leaves no partial writes. MDB_MAP_FULL grows the map up to the cap; at the cap,
-// intake ops are refused and the rest (custody marks, receipts, pruning) retried alone. A
-// failed commit makes the store refuse every later write (sticky), since it can no longer
+// intake ops are refused and the rest (custody marks, receipts, pruning) retried alone; those
+// may overdraw the map up to twice the cap, because copy-on-write needs fresh pages to free
+// any. A failed commit makes the store refuse every later write (sticky), since it can no longer
 // prove what is on disk.
 #include "codec.h"
 #include "store_impl.h"
 
 namespace titip::storage {
+namespace {
+
+// Bytes in the pages the tables use now (free pages excluded), as `txn` sees them.
+uint64_t LiveBytes(const Store::Impl& im, MDB_txn* txn) {
+  uint64_t pages = 2;  // the meta pages
+  MDB_stat st{};
+  const MDB_dbi kFreeDbi = 0, kMainDbi = 1;
+  for (MDB_dbi dbi : {kFreeDbi, kMainDbi, im.meta, im.punch, im.natural, im.queue, im.progress}) {
+    if (mdb_stat(txn, dbi, &st) == 0) {
+      pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+    }
+  }
+  return pages * st.ms_psize;
+}
+
+}  // namespace
 
 Status Store::Impl::Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags) {
   MDB_val key = Val(k), val = Val(v);
@@ -111,6 +128,10 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
       results->assign(ops.size(), s);
       return s;
     }
+    // Overdrawn (see below): intake waits until pruning brings the live data under the cap.
+    if (im.map_size > im.opts.map_cap_bytes && LiveBytes(im, txn) >= im.opts.map_cap_bytes) {
+      for (size_t i = 0; i < ops.size(); ++i) refused[i] = refused[i] || ops[i]->intake;
+    }
     im.map_full = false;
     for (size_t i = 0; i < ops.size() && !im.map_full; ++i) {
       if (refused[i]) continue;
@@ -164,9 +185,19 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
     for (size_t i = 0; i < ops.size(); ++i) {
       if (ops[i]->intake && !refused[i]) refused[i] = refused_any = true;
     }
-    if (!refused_any) {
+    if (refused_any) continue;
+    // Only space-freeing ops are left. One receipt or custody mark covering a full store's
+    // backlog rewrites most of it, and copy-on-write needs that many fresh pages: without room
+    // beyond the cap a full store could never drain. Intake stays refused meanwhile (above).
+    if (im.map_size < 2 * im.opts.map_cap_bytes) {
+      if (Status s = im.Grow(std::min(2 * im.opts.map_cap_bytes, im.map_size * 2)); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    {
       Status s = Status::StoreFull("store full at map cap " +
-                                   std::to_string(im.opts.map_cap_bytes >> 20) + " MiB");
+                                   std::to_string(im.opts.map_cap_bytes >> 10) + " KiB");
       results->assign(ops.size(), s);
       return s;
     }

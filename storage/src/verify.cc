@@ -40,7 +40,12 @@ std::string ScanAll(const std::string& dir) {
 }  // namespace
 
 Status Store::Verify(const std::string& dir) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) return Status::Ok();
+  std::error_code ec;
+  auto data = std::filesystem::path(dir) / "data.mdb";
+  // No file, or an empty one left by a crash before LMDB's first write: nothing to verify.
+  if (!std::filesystem::exists(data, ec) || std::filesystem::file_size(data, ec) == 0) {
+    return Status::Ok();
+  }
   int fds[2];
   if (pipe(fds) != 0) return Status::IoError("pipe: " + std::string(strerror(errno)));
   pid_t pid = fork();

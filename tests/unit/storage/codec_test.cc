@@ -85,9 +85,7 @@ TEST(NaturalKey, DependsOnlyOnTheFourNaturalFields) {
 
 wire::Punch Valid() { return MakeForeign("gw-a", 1, 1, "A6F1190360012", "1001", kBaseCivil); }
 
-TEST(ValidatePunchFields, AcceptsATypicalPunch) {
-  EXPECT_TRUE(ValidatePunchFields(Valid()).ok());
-}
+TEST(ValidatePunchFields, AcceptsATypicalPunch) { EXPECT_TRUE(ValidatePunchFields(Valid()).ok()); }
 
 TEST(ValidatePunchFields, OriginMustBeANodeId) {
   wire::Punch p = Valid();

@@ -46,7 +46,7 @@ std::vector<wire::Punch> CrashBatch(std::mt19937_64& rng, int round, int thread,
   std::string pin = "p" + std::to_string(thread);
   for (size_t i = 0; i < n; ++i) {
     if (i > 0 && rng() % 10 == 0) {
-      b.push_back(b.front());  // duplicate inside the op: must get no seq
+      b.push_back(b.front());                   // duplicate inside the op: must get no seq
     } else if (round > 0 && rng() % 20 == 0) {  // maybe stored before the last kill
       b.push_back(MakePunch("CR" + std::to_string(round - 1), pin, kBaseCivil + rng() % 8));
     } else {
@@ -120,7 +120,7 @@ std::vector<uint64_t> RunAndKill(const std::string& dir, int round, uint64_t see
       << "child failed on its own: exit " << WEXITSTATUS(status);
   EXPECT_EQ(bytes.size() % sizeof(uint64_t), 0u) << "torn report";
   std::vector<uint64_t> seqs(bytes.size() / sizeof(uint64_t));
-  memcpy(seqs.data(), bytes.data(), seqs.size() * sizeof(uint64_t));
+  if (!seqs.empty()) memcpy(seqs.data(), bytes.data(), seqs.size() * sizeof(uint64_t));
   return seqs;
 }
 
@@ -128,15 +128,16 @@ std::vector<uint64_t> RunAndKill(const std::string& dir, int round, uint64_t see
 uint64_t CheckSurvivors(Store& store, const std::set<uint64_t>& reported) {
   std::set<uint64_t> seen;
   std::set<std::string> naturals;
-  EXPECT_TRUE(store.ForEachPunch([&](const wire::Punch& p, PunchState st) {
-                     EXPECT_EQ(p.origin(), kNode);
-                     EXPECT_EQ(p.epoch(), store.epoch());
-                     EXPECT_EQ(st, PunchState::kQueued);
-                     EXPECT_TRUE(seen.insert(p.seq()).second) << "seq twice: " << p.seq();
-                     EXPECT_TRUE(naturals.insert(NaturalKey(p)).second)
-                         << "natural key twice: " << p.ShortDebugString();
-                     return true;
-                   }).ok());
+  auto visit = [&](const wire::Punch& p, PunchState st) {
+    EXPECT_EQ(p.origin(), kNode);
+    EXPECT_EQ(p.epoch(), store.epoch());
+    EXPECT_EQ(st, PunchState::kQueued);
+    EXPECT_TRUE(seen.insert(p.seq()).second) << "seq twice: " << p.seq();
+    EXPECT_TRUE(naturals.insert(NaturalKey(p)).second)
+        << "natural key twice: " << p.ShortDebugString();
+    return true;
+  };
+  EXPECT_TRUE(store.ForEachPunch(visit).ok());
   uint64_t max_seq = seen.empty() ? 0 : *seen.rbegin();
   EXPECT_EQ(seen.size(), max_seq) << "seqs are not dense 1..max";
   for (uint64_t seq : reported) {

@@ -123,8 +123,8 @@ class StoreModel {
   uint64_t PruneDelivered(size_t max) {
     uint64_t n = 0;
     auto it = punches.lower_bound(PunchKey{node, epoch, 0});
-    while (n < max && it != punches.end() && it->first.origin == node &&
-           it->first.epoch == epoch && it->second.state == PunchState::kDelivered) {
+    while (n < max && it != punches.end() && it->first.origin == node && it->first.epoch == epoch &&
+           it->second.state == PunchState::kDelivered) {
       it = punches.erase(it);
       ++n;
     }

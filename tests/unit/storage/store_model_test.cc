@@ -23,7 +23,9 @@ class ModelRun {
  public:
   ModelRun(uint64_t seed, const std::string& dir)
       : rng_(seed), opts_(Options(dir, "gw-model", 64 << 10, 256u << 20)) {
-    streams_ = {{"gw-a", 0x1111, {}, 0}, {"gw-a", 0x2222, {}, 0}, {"zz", 0x3333, {}, 0},
+    streams_ = {{"gw-a", 0x1111, {}, 0},
+                {"gw-a", 0x2222, {}, 0},
+                {"zz", 0x3333, {}, 0},
                 {"gw-longer-name", 0x4444, {}, 0}};
     store_ = OpenOrFail(opts_, clock_);
     if (store_) {
@@ -38,13 +40,7 @@ class ModelRun {
       SCOPED_TRACE("step " + std::to_string(i) + " pick " + std::to_string(pick));
       touched_.clear();
       clock_.Advance(std::chrono::seconds(1));
-      if (pick < 28) StepAppend();
-      else if (pick < 46) StepAccept();
-      else if (pick < 60) StepCustody();
-      else if (pick < 72) StepReceipt();
-      else if (pick < 82) StepPrune();
-      else if (pick < 92) StepBatchWithAbort();
-      else Reopen();
+      DoStep(pick);
       Check();
       if (i % 25 == 24) CheckAllPunches();
     }
@@ -52,6 +48,16 @@ class ModelRun {
   }
 
  private:
+  void DoStep(int pick) {
+    if (pick < 28) return StepAppend();
+    if (pick < 46) return StepAccept();
+    if (pick < 60) return StepCustody();
+    if (pick < 72) return StepReceipt();
+    if (pick < 82) return StepPrune();
+    if (pick < 92) return StepBatchWithAbort();
+    Reopen();
+  }
+
   uint64_t Rand(uint64_t n) { return n == 0 ? 0 : rng_() % n; }
   bool Chance(int percent) { return static_cast<int>(rng_() % 100) < percent; }
 
@@ -147,8 +153,8 @@ class ModelRun {
     size_t n = Rand(std::min<size_t>(queued.size(), 10) + 1);
     for (size_t i = 0; i < n; ++i) keys.push_back(KeyOf(*queued[Rand(queued.size())].second));
     if (Chance(30) && !model_.punches.empty()) {  // a key that is not queued: ignored
-      keys.push_back(std::next(model_.punches.begin(),
-                               static_cast<long>(Rand(model_.punches.size())))->first);
+      keys.push_back(
+          std::next(model_.punches.begin(), static_cast<long>(Rand(model_.punches.size())))->first);
     }
     if (Chance(20)) keys.push_back(PunchKey{model_.node, model_.epoch, model_.next_seq + 5});
     return keys;
@@ -237,8 +243,8 @@ class ModelRun {
     CheckQueue(queued);
     for (const auto& k : touched_) CheckState(k);
     for (int i = 0; i < 3 && !model_.punches.empty(); ++i) {
-      CheckState(std::next(model_.punches.begin(), static_cast<long>(Rand(model_.punches.size())))
-                     ->first);
+      CheckState(
+          std::next(model_.punches.begin(), static_cast<long>(Rand(model_.punches.size())))->first);
     }
     auto through = store_->Through(model_.node, model_.epoch);
     ASSERT_TRUE(through.ok());

@@ -47,7 +47,10 @@ struct StoreOptions {
   std::string dir;                          // created if missing (when create_if_missing)
   std::string node_id;                      // must match the id recorded at creation
   size_t initial_map_bytes = 8u << 20;      // map grows by doubling from here on MDB_MAP_FULL
-  size_t map_cap_bytes = 4ull << 30;        // past this, intake is refused (kStoreFull)
+  // Past this, intake is refused (kStoreFull). Custody marks, receipts and pruning may still
+  // grow the file up to twice the cap: LMDB copies the pages it changes, so freeing space
+  // needs free pages first. Budget 2x the cap on disk.
+  size_t map_cap_bytes = 4ull << 30;
   bool read_only = false;                   // titipctl: MDB_RDONLY, short transactions
   bool create_if_missing = true;
 };
