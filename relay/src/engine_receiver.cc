@@ -25,8 +25,11 @@ void Engine::OnDownstreamFrame(MonoTime now, const std::string& peer,
 void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) {
   const wire::Bundle& b = frame.bundle();
   ++counters_.bundles_received;
-  if (b.hop_limit() == 0 || b.punches_size() == 0 ||
-      static_cast<size_t>(b.punches_size()) > 10 * options_.bundle_max_punches) {
+  // Refused bundles get no ack, so the sender keeps its punches and retries later. The size
+  // bound is the protocol's, not our own config's: two ends may be configured differently.
+  // Too many accepts waiting for the disk means we are behind: back-pressure, not memory.
+  if (b.hop_limit() == 0 || b.punches_size() == 0 || b.punches_size() > kMaxBundlePunches ||
+      pending_accepts_.size() >= kMaxPendingAccepts) {
     ++counters_.bundles_refused;
     return;
   }

@@ -26,6 +26,8 @@ namespace titip::relay {
 
 inline constexpr uint32_t kWireVersion = 1;
 inline constexpr uint32_t kDefaultHopLimit = 8;
+inline constexpr int kMaxBundlePunches = 10000;     // protocol bound on one bundle
+inline constexpr size_t kMaxPendingAccepts = 256;   // bundles waiting for the receiver's disk
 
 struct EngineOptions {
   std::string node_id;
