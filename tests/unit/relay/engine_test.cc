@@ -178,5 +178,33 @@ TEST(EngineTest, UpstreamFramesFromAStrangerAreIgnored) {
   EXPECT_EQ(h.CountersOf(h.origin).undelivered, 0u);
 }
 
+// A receiver whose disk is behind stops taking bundles (no ack, so senders keep them) instead
+// of queueing them in memory without bound; oversized bundles are refused by protocol bound.
+TEST(EngineBackPressure, PendingAcceptsAreBoundedAndOversizedBundlesRefused) {
+  EngineOptions o;
+  o.node_id = "agg";
+  o.role = storage::Role::kSink;
+  Engine sink(o, nullptr);
+  auto bundle = [](uint64_t seq, int punches) {
+    wire::Envelope e;
+    e.set_version(kWireVersion);
+    e.set_sender("gw-a");
+    e.mutable_bundle()->set_link_session(7);
+    e.mutable_bundle()->set_bundle_seq(seq);
+    e.mutable_bundle()->set_hop_limit(kDefaultHopLimit);
+    for (int i = 0; i < punches; ++i) e.mutable_bundle()->add_punches()->set_seq(i + 1);
+    return e;
+  };
+  MonoTime now{};
+  sink.OnDownstreamFrame(now, "peer-1", bundle(1, kMaxBundlePunches + 1));
+  EXPECT_EQ(sink.counters().bundles_refused, 1u);
+  EXPECT_TRUE(sink.TakeActions().empty());
+  for (uint64_t seq = 2; seq < 2 + kMaxPendingAccepts + 10; ++seq) {
+    sink.OnDownstreamFrame(now, "peer-1", bundle(seq, 1));
+  }
+  EXPECT_EQ(sink.TakeActions().size(), kMaxPendingAccepts);
+  EXPECT_EQ(sink.counters().bundles_refused, 11u);
+}
+
 }  // namespace
 }  // namespace titip::relay::testing
