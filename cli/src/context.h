@@ -38,5 +38,7 @@ int CmdQueue(Context& ctx);
 int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
                const std::string& unit, bool csv);
 int CmdStatus(Context& ctx);
+// Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
+int CmdMesh(Context& ctx);
 
 }  // namespace titip::cli

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   punches->add_option("--unit", unit, "only this unit");
   punches->add_flag("--csv", csv, "CSV instead of JSON lines");
   auto* status = app.add_subcommand("status", "one screen: is everything delivered?");
-  for (auto* sub : {imp, queue, punches, status}) {
+  auto* mesh = app.add_subcommand("mesh", "aggregator: every node's latest telemetry");
+  for (auto* sub : {imp, queue, punches, status, mesh}) {
     sub->add_flag("--json", ctx.json, "machine-readable output");
   }
   try {
@@ -43,5 +44,6 @@ int main(int argc, char** argv) {
   if (*queue) return CmdQueue(ctx);
   if (*punches) return CmdPunches(ctx, since, until, unit, csv);
   if (*status) return CmdStatus(ctx);
+  if (*mesh) return CmdMesh(ctx);
   return kUsage;
 }

@@ -72,6 +72,33 @@ void Housekeeping(storage::Store& store, storage::GroupCommitter& committer, int
   committer.Submit(std::move(op), nullptr);
 }
 
+// The engine's view of the store: queued punches and this node's own telemetry.
+class StoreSource : public PunchSource {
+ public:
+  StoreSource(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after, size_t n,
+                                                        size_t bytes) override {
+    return store_.FetchQueued(after, n, bytes);
+  }
+  wire::Telemetry Snapshot() override {
+    wire::Telemetry t;
+    auto c = store_.GetCounters();
+    if (!c.ok()) return t;
+    t.set_queued(c->queued);
+    t.set_undelivered(c->undelivered);
+    t.set_bytes(c->queued_bytes);
+    if (c->oldest_queued_ms) {
+      t.set_oldest_queued_age_s(std::max<int64_t>(0, (clock_.Wall().count() -
+                                                      c->oldest_queued_ms) / 1000));
+    }
+    return t;
+  }
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+};
+
 int Serve(const config::Config& cfg, config::Role role) {
   storage::StoreOptions so;
   so.dir = cfg.node.state_dir;
@@ -103,28 +130,22 @@ int Serve(const config::Config& cfg, config::Role role) {
   eo.heartbeat = std::chrono::milliseconds(cfg.link.heartbeat_ms);
   NodeLoopOptions lo;
   lo.listen = cfg.node.listen;
-  if (!cfg.upstreams.empty()) {
-    // One upstream for now: the preferred one. Failover comes with the custody mesh.
-    auto best = std::min_element(cfg.upstreams.begin(), cfg.upstreams.end(),
-                                 [](auto& a, auto& b) { return a.priority < b.priority; });
-    eo.upstream_id = best->id;
-    lo.upstream_endpoint = best->endpoint;
+  for (const auto& u : cfg.upstreams) {
+    eo.upstreams.push_back({u.id, u.priority});
+    lo.upstreams.push_back({u.id, u.endpoint});
   }
-  struct StoreSource : PunchSource {
-    storage::Store& s;
-    explicit StoreSource(storage::Store& st) : s(st) {}
-    Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t a, size_t n, size_t b) override {
-      return s.FetchQueued(a, n, b);
-    }
-  } source(st);
+  eo.resend_after = std::chrono::seconds(cfg.link.resend_after_s);
+  StoreSource source(st, clock);
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
   int tick = 0;
   lo.on_second = [&] { Housekeeping(st, committer, &tick); };
   NodeLoop loop(lo, engine, st, committer, clock);
-  spdlog::info("{} {} started: epoch {:016x}, store {}, listen '{}', upstream '{}'",
-               RoleName(role), cfg.node.id, st.epoch(), so.dir, lo.listen, lo.upstream_endpoint);
+  std::string ups;
+  for (const auto& u : lo.upstreams) ups += (ups.empty() ? "" : ", ") + u.id + "=" + u.endpoint;
+  spdlog::info("{} {} started: epoch {:016x}, store {}, listen '{}', upstreams [{}]",
+               RoleName(role), cfg.node.id, st.epoch(), so.dir, lo.listen, ups);
   Status s = loop.Run();
   if (!s.ok()) {
     spdlog::critical("{}", s.ToString());

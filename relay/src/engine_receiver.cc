@@ -1,6 +1,8 @@
 // Receiver side of the custody engine: commit first, ack after. A bundle whose commit fails
-// (store full, store failed) is not acked, so the sender keeps it and retries later.
+// (store full, store failed) is not acked, so the sender keeps it and retries later. Also
+// answers hellos (our cost, and receipts travelling back down) and passes telemetry on.
 #include "titip/relay/engine.h"
+#include "titip/relay/punch_codec.h"
 
 namespace titip::relay {
 
@@ -8,18 +10,42 @@ void Engine::OnDownstreamFrame(MonoTime now, const std::string& peer,
                                const wire::Envelope& frame) {
   (void)now;
   if (frame.has_hello()) {
-    Action a;
-    a.kind = Action::Kind::kSendDown;
-    a.peer = peer;
-    a.frame = HelloFrame();
-    actions_.push_back(std::move(a));
-    return;
-  }
-  if (frame.has_bundle()) {
+    HandleHello(peer, frame);
+  } else if (frame.has_bundle()) {
     HandleBundle(peer, frame);
+  } else if (frame.has_telemetry()) {
+    ForwardTelemetry(frame);
+  } else {
+    ++counters_.frames_ignored;
+  }
+}
+
+void Engine::HandleHello(const std::string& peer, const wire::Envelope& frame) {
+  Emit(Action::Kind::kSendDown, peer, HelloFrame(frame.sender()));
+}
+
+void Engine::ForwardTelemetry(const wire::Envelope& frame) {
+  if (options_.role == storage::Role::kSink) {
+    WriteRequest w;
+    w.kind = WriteRequest::Kind::kTelemetry;
+    w.telemetry = frame.telemetry();
+    EmitWrite(std::move(w));
     return;
   }
-  ++counters_.frames_ignored;
+  // Best effort and in memory only: telemetry is a snapshot, the next one supersedes it.
+  if (const Link* a = Active()) {
+    wire::Envelope e = NewEnvelope();
+    *e.mutable_telemetry() = frame.telemetry();
+    ++counters_.telemetry_forwarded;
+    Emit(Action::Kind::kSendUp, a->spec.id, std::move(e));
+  }
+}
+
+void Engine::RememberOrigins(const std::string& peer_node,
+                             const std::vector<wire::Punch>& punches) {
+  for (const auto& p : punches) {
+    if (p.origin() != peer_node) origin_via_[p.origin()] = peer_node;
+  }
 }
 
 void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) {
@@ -28,33 +54,49 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
   // Refused bundles get no ack, so the sender keeps its punches and retries later. The size
   // bound is the protocol's, not our own config's: two ends may be configured differently.
   // Too many accepts waiting for the disk means we are behind: back-pressure, not memory.
-  if (b.hop_limit() == 0 || b.punches_size() == 0 || b.punches_size() > kMaxBundlePunches ||
+  std::vector<wire::Punch> punches;
+  if (!b.packed().empty()) {
+    if (Status s = UnpackPunches(b.packed(), &punches, kMaxBundlePunches); !s.ok()) {
+      ++counters_.bundles_malformed;
+      ++counters_.bundles_refused;
+      return;
+    }
+  } else {
+    punches.assign(b.punches().begin(), b.punches().end());
+  }
+  if (punches.empty() || punches.size() > static_cast<size_t>(kMaxBundlePunches) ||
+      b.trace_size() > static_cast<int>(std::min(b.hop_limit(), kDefaultHopLimit)) ||
       pending_accepts_.size() >= kMaxPendingAccepts) {
     ++counters_.bundles_refused;
     return;
   }
   for (const auto& hop : b.trace()) {
-    if (hop == options_.node_id) {  // a loop: we already carried this bundle
+    if (hop == options_.node_id) {  // a loop: we already carried these punches
       ++counters_.bundles_refused;
       return;
     }
   }
-  Action a;
-  a.kind = Action::Kind::kWrite;
-  a.write.kind = WriteRequest::Kind::kAcceptBundle;
-  a.write.token = NextToken();
-  a.write.punches.assign(b.punches().begin(), b.punches().end());
-  pending_accepts_[a.write.token] = PendingAccept{peer, b.link_session(), b.bundle_seq()};
-  actions_.push_back(std::move(a));
+  downstream_[frame.sender()] = Downstream{peer, b.link_session()};
+  WriteRequest w;
+  w.kind = WriteRequest::Kind::kAcceptBundle;
+  w.punches = std::move(punches);
+  for (auto& p : w.punches) {
+    // Remember where they have been: our own bundles will carry it on as their trace.
+    if (options_.role != storage::Role::kSink) *p.mutable_path() = b.trace();
+  }
+  RememberOrigins(frame.sender(), w.punches);
+  EmitWrite(std::move(w));
+  pending_accepts_[last_token_] = PendingAccept{peer, b.link_session(), b.bundle_seq()};
 }
 
 void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,
                          const storage::IntakeOutcome& outcome) {
   auto it = pending_accepts_.find(token);
   if (it == pending_accepts_.end()) {
-    // A custody mark. On failure the punches stay queued in the store; a later session
-    // re-sends them and the upstream dedupes.
-    if (!status.ok()) ResetLink(now, link_);
+    // A custody mark or a requeue. On failure the punches stay queued in the store; a new
+    // session re-sends them and the upstream dedupes.
+    requeue_pending_ = false;
+    if (!status.ok()) DropInFlight();
     return;
   }
   PendingAccept p = std::move(it->second);
@@ -66,17 +108,17 @@ void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,
   counters_.punches_accepted += outcome.added;
   counters_.punches_duplicate += outcome.duplicates;
   counters_.punches_rejected += outcome.rejected;
-  Action a;
-  a.kind = Action::Kind::kSendDown;
-  a.peer = p.peer;
-  a.frame = NewEnvelope();
-  wire::CustodyAck* ack = a.frame.mutable_ack();
+  wire::Envelope e = NewEnvelope();
+  wire::CustodyAck* ack = e.mutable_ack();
   ack->set_link_session(p.session);
   wire::SeqRange* r = ack->add_bundles();
   r->set_first(p.bundle_seq);
   r->set_last(p.bundle_seq);
-  for (const auto& rc : outcome.receipts) *ack->add_receipts() = rc;
-  actions_.push_back(std::move(a));
+  if (options_.role == storage::Role::kSink) {
+    LearnReceipts(now, {outcome.receipts.begin(), outcome.receipts.end()});
+    for (const auto& rc : outcome.receipts) *ack->add_receipts() = rc;
+  }
+  Emit(Action::Kind::kSendDown, p.peer, std::move(e));
 }
 
 }  // namespace titip::relay

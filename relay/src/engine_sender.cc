@@ -1,9 +1,14 @@
 // Sender side of the custody engine: window, bundles, retransmit with backoff, custody marks.
 // Diagram of one bundle:  queued --send--> in flight --ack--> mark written --> in custody
 //                                   ^-- timeout: resend same bundle_seq, backoff x2 --'
+// Bundles go to the active upstream only (engine_routes.cc chooses it); when it changes or its
+// link dies, in-flight bundles are forgotten and their punches, still queued in the store, are
+// re-read under a new session and offered to the next upstream. Receivers dedupe.
 #include <algorithm>
+#include <set>
 
 #include "titip/relay/engine.h"
+#include "titip/relay/punch_codec.h"
 
 namespace titip::relay {
 
@@ -17,7 +22,13 @@ const char* LinkStateName(LinkState s) {
 }
 
 Engine::Engine(EngineOptions options, PunchSource* source)
-    : options_(std::move(options)), source_(source), session_(options_.link_session) {}
+    : options_(std::move(options)), source_(source) {
+  for (const auto& u : options_.upstreams) {
+    Link l;
+    l.spec = u;
+    links_.push_back(std::move(l));
+  }
+}
 
 std::vector<Action> Engine::TakeActions() {
   std::vector<Action> out;
@@ -32,138 +43,154 @@ wire::Envelope Engine::NewEnvelope() const {
   return e;
 }
 
-wire::Envelope Engine::HelloFrame() const {
-  wire::Envelope e = NewEnvelope();
-  wire::Hello* h = e.mutable_hello();
-  h->set_node(options_.node_id);
-  h->set_role(options_.role == storage::Role::kSink    ? "aggregator"
-              : options_.role == storage::Role::kRelay ? "relay"
-                                                       : "gateway");
-  h->set_epoch(options_.epoch);
-  bool sink = options_.role == storage::Role::kSink;
-  h->set_cost_to_sink(sink ? 0 : 1);
-  h->set_sink_reachable(sink || link_ == LinkState::kUp);
-  return e;
-}
-
-void Engine::SendUp(wire::Envelope frame) {
+void Engine::Emit(Action::Kind kind, const std::string& peer, wire::Envelope frame) {
   Action a;
-  a.kind = Action::Kind::kSendUp;
+  a.kind = kind;
+  a.peer = peer;
   a.frame = std::move(frame);
   actions_.push_back(std::move(a));
 }
 
-LinkStatus Engine::upstream_status() const {
-  return LinkStatus{options_.upstream_id, link_, in_flight_.size(), last_ack_};
+void Engine::EmitWrite(WriteRequest req) {
+  Action a;
+  a.kind = Action::Kind::kWrite;
+  req.token = NextToken();
+  a.write = std::move(req);
+  actions_.push_back(std::move(a));
 }
 
 void Engine::OnTick(MonoTime now) {
-  if (options_.upstream_id.empty()) return;
+  if (links_.empty()) {
+    SendTelemetry(now);  // the sink records its own
+    return;
+  }
   Heartbeat(now);
-  if (link_ != LinkState::kUp) return;
+  ChooseUpstream(now);
+  if (!Active()) return;
   Retransmit(now);
   FillWindow(now);
+  MaybeRequeue(now);
+  SendTelemetry(now);
 }
 
 void Engine::Heartbeat(MonoTime now) {
   auto dead_after = options_.heartbeat * options_.dead_after_heartbeats;
-  if (link_ == LinkState::kUp && now - last_upstream_frame_ > dead_after) {
-    ResetLink(now, LinkState::kDown);
+  for (auto& l : links_) {
+    if (l.state == LinkState::kUp && now - l.last_frame > dead_after) l.state = LinkState::kDown;
   }
-  if (now >= next_hello_) {
-    SendUp(HelloFrame());
-    next_hello_ = now + options_.heartbeat;
-  }
+  if (now < next_hello_) return;
+  // Hellos go to every candidate, so we learn which are up and what they cost. With
+  // ZMQ_IMMEDIATE a hello to a dead peer is refused at once, never queued up.
+  for (const auto& l : links_) Emit(Action::Kind::kSendUp, l.spec.id, HelloFrame(l.spec.id));
+  next_hello_ = now + options_.heartbeat;
 }
 
-// Unacked bundles are forgotten, not lost: their punches are still queued in the store and
-// are re-read from the start of the queue under a new session; the receiver dedupes.
-void Engine::ResetLink(MonoTime now, LinkState to) {
-  (void)now;
-  link_ = to;
+void Engine::DropInFlight() {
   in_flight_.clear();
   cursor_ = 0;
-  ++session_;
+  if (Link* a = Active()) a->session = options_.link_session + ++next_session_;
 }
 
 void Engine::FillWindow(MonoTime now) {
-  while (in_flight_.size() < options_.window) {
+  Link* link = Active();
+  while (link && in_flight_.size() < options_.window) {
     auto batch = source_->FetchQueued(cursor_, options_.bundle_max_punches,
                                       options_.bundle_max_bytes);
-    source_failed_ = !batch.ok();
     if (!batch.ok() || batch->empty()) return;
     wire::Envelope e = NewEnvelope();
     wire::Bundle* b = e.mutable_bundle();
     uint64_t seq = next_bundle_seq_++;
-    b->set_link_session(session_);
+    b->set_link_session(link->session);
     b->set_bundle_seq(seq);
     b->set_hop_limit(kDefaultHopLimit);
+    // The trace names every node these punches passed through: a receiver that finds itself
+    // in it would close a loop and refuses the bundle.
+    std::set<std::string> hops;
     b->add_trace(options_.node_id);
     InFlight f;
+    std::vector<wire::Punch> punches;
+    punches.reserve(batch->size());
     for (auto& q : *batch) {
+      for (const auto& h : q.punch.path()) {
+        if (h != options_.node_id && hops.insert(h).second) b->add_trace(h);
+      }
       f.keys.push_back(storage::KeyOf(q.punch));
-      *b->add_punches() = std::move(q.punch);
+      punches.push_back(std::move(q.punch));
       cursor_ = q.qseq;
     }
+    b->set_packed(PackPunches(punches));  // ~4 bytes a punch at 1,000 instead of ~88
     f.backoff = options_.ack_timeout;
     f.next_retry = now + f.backoff;
     f.frame = e;
     in_flight_.emplace(seq, std::move(f));
     ++counters_.bundles_sent;
-    SendUp(std::move(e));
+    Emit(Action::Kind::kSendUp, link->spec.id, std::move(e));
   }
 }
 
 void Engine::Retransmit(MonoTime now) {
+  Link* link = Active();
   for (auto& [seq, f] : in_flight_) {
     if (now < f.next_retry) continue;
     f.backoff = std::min(f.backoff * 2, options_.backoff_max);
     f.next_retry = now + f.backoff;
     ++counters_.bundles_retried;
-    SendUp(f.frame);
+    Emit(Action::Kind::kSendUp, link->spec.id, f.frame);
   }
 }
 
-void Engine::OnUpstreamFrame(MonoTime now, const wire::Envelope& frame) {
-  if (frame.sender() != options_.upstream_id) {
-    ++counters_.frames_ignored;  // not the peer we dialled
+void Engine::OnUpstreamFrame(MonoTime now, const std::string& upstream,
+                             const wire::Envelope& frame) {
+  Link* link = FindLink(upstream);
+  if (!link || frame.sender() != upstream) {
+    ++counters_.frames_ignored;  // not the peer we dialled on that socket
     return;
   }
-  last_upstream_frame_ = now;
-  if (link_ != LinkState::kUp) {
-    // A fresh session: anything the old one had in flight is re-read from the store.
-    ResetLink(now, LinkState::kUp);
-    FillWindow(now);
+  link->last_frame = now;
+  if (link->state != LinkState::kUp) {
+    link->state = LinkState::kUp;
+    link->up_since = now;
+    if (link == Active()) DropInFlight();  // a fresh session: re-read from the store
   }
-  if (frame.has_ack()) HandleAck(now, frame.ack());
+  if (frame.has_hello()) {
+    link->cost = frame.hello().cost_to_sink();
+    link->sink_reachable = frame.hello().sink_reachable();
+    LearnReceipts(now, frame.hello().receipts());
+  }
+  ChooseUpstream(now);
+  if (frame.has_ack()) {
+    if (link == Active()) {
+      HandleAck(now, *link, frame.ack());
+    } else {
+      ++counters_.frames_ignored;  // an ack from an upstream we left; punches were re-sent
+    }
+  }
+  FillWindow(now);
 }
 
-void Engine::HandleAck(MonoTime now, const wire::CustodyAck& ack) {
-  if (ack.link_session() != session_) {
+void Engine::HandleAck(MonoTime now, Link& link, const wire::CustodyAck& ack) {
+  if (ack.link_session() != link.session) {
     ++counters_.frames_ignored;  // ack for an earlier session; those punches were re-sent
     return;
   }
-  Action a;
-  a.kind = Action::Kind::kWrite;
-  a.write.kind = WriteRequest::Kind::kMarkCustody;
+  WriteRequest w;
+  w.kind = WriteRequest::Kind::kMarkCustody;
   for (const auto& r : ack.bundles()) {
     if (r.last() < r.first() || r.last() - r.first() > 1'000'000) continue;
     for (auto it = in_flight_.lower_bound(r.first());
          it != in_flight_.end() && it->first <= r.last();) {
       counters_.punches_acked += it->second.keys.size();
       ++counters_.bundles_acked;
-      auto& k = a.write.keys;
-      k.insert(k.end(), it->second.keys.begin(), it->second.keys.end());
+      w.keys.insert(w.keys.end(), it->second.keys.begin(), it->second.keys.end());
       it = in_flight_.erase(it);
     }
   }
-  a.write.receipts.assign(ack.receipts().begin(), ack.receipts().end());
   counters_.receipts_received += ack.receipts_size();
-  if (a.write.keys.empty() && a.write.receipts.empty()) return;
-  last_ack_ = now;
-  a.write.token = NextToken();
-  actions_.push_back(std::move(a));
-  FillWindow(now);
+  LearnReceipts(now, ack.receipts());
+  if (w.keys.empty() && ack.receipts_size() == 0) return;
+  link.last_ack = now;
+  w.receipts.assign(ack.receipts().begin(), ack.receipts().end());
+  EmitWrite(std::move(w));
 }
 
 }  // namespace titip::relay

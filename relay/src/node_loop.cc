@@ -18,7 +18,7 @@ namespace titip::relay {
 
 struct NodeLoop::Sockets {
   zmq::context_t ctx{1};
-  std::optional<zmq::socket_t> up;    // DEALER
+  std::vector<zmq::socket_t> up;      // DEALER per upstream, in options_.upstreams order
   std::optional<zmq::socket_t> down;  // ROUTER
 };
 
@@ -41,7 +41,19 @@ void NodeLoop::SubmitWrite(WriteRequest req) {
   auto outcome = std::make_shared<storage::IntakeOutcome>();
   storage::WriteOp op;
   const storage::Role role = engine_.options().role;
-  if (req.kind == WriteRequest::Kind::kAcceptBundle) {
+  if (req.kind == WriteRequest::Kind::kRequeue) {
+    op.apply = [](storage::WriteTxn& txn) {
+      uint64_t n = 0;
+      Status s = txn.RequeueUnreceipted(&n);
+      if (s.ok() && n) spdlog::info("re-offering {} punches whose receipt is overdue", n);
+      return s;
+    };
+  } else if (req.kind == WriteRequest::Kind::kTelemetry) {
+    op.intake = true;  // it may grow the store: a full store refuses it first
+    auto t = std::make_shared<wire::Telemetry>(std::move(req.telemetry));
+    int64_t at = clock_.Wall().count();
+    op.apply = [t, at](storage::WriteTxn& txn) { return txn.PutTelemetry(*t, at); };
+  } else if (req.kind == WriteRequest::Kind::kAcceptBundle) {
     op.intake = true;
     for (const auto& p : req.punches) op.size_hint += p.ByteSizeLong();
     auto punches = std::make_shared<std::vector<wire::Punch>>(std::move(req.punches));
@@ -102,9 +114,14 @@ void NodeLoop::Execute(std::vector<Action> actions) {
       continue;
     }
     std::string bytes = a.frame.SerializeAsString();
-    bool sent = a.kind == Action::Kind::kSendUp
-                    ? sockets_->up && SendToUpstream(*sockets_->up, bytes)
-                    : sockets_->down && SendToPeer(*sockets_->down, a.peer, bytes);
+    bool sent = false;
+    if (a.kind == Action::Kind::kSendUp) {
+      for (size_t i = 0; i < options_.upstreams.size(); ++i) {
+        if (options_.upstreams[i].id == a.peer) sent = SendToUpstream(sockets_->up[i], bytes);
+      }
+    } else {
+      sent = sockets_->down && SendToPeer(*sockets_->down, a.peer, bytes);
+    }
     sent ? ++counters_.frames_out : ++counters_.frames_dropped;
   }
 }
@@ -113,8 +130,7 @@ void NodeLoop::WriteRuntimeStatus() {
   RuntimeSnapshot snap;
   snap.node = engine_.options().node_id;
   snap.wall_ms = clock_.Wall().count();
-  snap.has_upstream = !options_.upstream_endpoint.empty();
-  snap.upstream = engine_.upstream_status();
+  snap.upstreams = engine_.upstreams_status();
   snap.now = clock_.Mono();
   snap.engine = engine_.counters();
   snap.loop = counters_;
@@ -130,9 +146,9 @@ Status NodeLoop::Run() {
       s.down.emplace(MakeRouter(s.ctx, options_.max_frame_bytes));
       s.down->bind(options_.listen);
     }
-    if (!options_.upstream_endpoint.empty()) {
-      s.up.emplace(MakeDealer(s.ctx, options_.max_frame_bytes));
-      s.up->connect(options_.upstream_endpoint);
+    for (const auto& u : options_.upstreams) {
+      s.up.push_back(MakeDealer(s.ctx, options_.max_frame_bytes));
+      s.up.back().connect(u.endpoint);
     }
   } catch (const zmq::error_t& e) {
     return Status::Unavailable("cannot bind/connect: " + std::string(e.what()));
@@ -142,7 +158,7 @@ Status NodeLoop::Run() {
     std::vector<zmq::pollitem_t> items;
     items.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
     items.push_back({nullptr, options_.stop_fd, ZMQ_POLLIN, 0});
-    if (s.up) items.push_back({s.up->handle(), 0, ZMQ_POLLIN, 0});
+    for (auto& u : s.up) items.push_back({u.handle(), 0, ZMQ_POLLIN, 0});
     if (s.down) items.push_back({s.down->handle(), 0, ZMQ_POLLIN, 0});
     try {
       zmq::poll(items, options_.tick);
@@ -152,9 +168,10 @@ Status NodeLoop::Run() {
     if (items[1].revents & ZMQ_POLLIN) break;
     if (items[0].revents & ZMQ_POLLIN) DrainCompletions();
     MonoTime now = clock_.Mono();
-    if (s.up) {
-      ReceiveAll(*s.up, false, counters_, [&](const std::string&, const wire::Envelope& e) {
-        engine_.OnUpstreamFrame(now, e);
+    for (size_t i = 0; i < s.up.size(); ++i) {
+      const std::string& id = options_.upstreams[i].id;
+      ReceiveAll(s.up[i], false, counters_, [&](const std::string&, const wire::Envelope& e) {
+        engine_.OnUpstreamFrame(now, id, e);
       });
     }
     if (s.down) {

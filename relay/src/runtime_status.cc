@@ -15,14 +15,16 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
   j["node"] = s.node;
   j["updated_at_ms"] = s.wall_ms;
   j["upstreams"] = nlohmann::json::array();
-  if (s.has_upstream) {
+  for (const auto& l : s.upstreams) {
     nlohmann::json u;
-    u["id"] = s.upstream.id;
-    u["state"] = LinkStateName(s.upstream.state);
-    u["in_flight"] = s.upstream.in_flight;
-    if (s.upstream.last_ack) {
+    u["id"] = l.id;
+    u["state"] = LinkStateName(l.state);
+    u["in_flight"] = l.in_flight;
+    u["active"] = l.active;
+    u["cost"] = l.cost == kNoRoute ? nlohmann::json(nullptr) : nlohmann::json(l.cost);
+    if (l.last_ack) {
       u["last_ack_age_s"] =
-          std::chrono::duration_cast<std::chrono::seconds>(s.now - *s.upstream.last_ack).count();
+          std::chrono::duration_cast<std::chrono::seconds>(s.now - *l.last_ack).count();
     } else {
       u["last_ack_age_s"] = nullptr;
     }
@@ -37,6 +39,8 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
                    {"punches_rejected", e.punches_rejected},
                    {"bundles_refused", e.bundles_refused}, {"frames_ignored", e.frames_ignored},
                    {"receipts_received", e.receipts_received},
+                   {"failovers", e.failovers},             {"requeues", e.requeues},
+                   {"telemetry_forwarded", e.telemetry_forwarded},
                    {"frames_in", s.loop.frames_in},        {"frames_out", s.loop.frames_out},
                    {"frames_malformed", s.loop.frames_malformed},
                    {"frames_dropped", s.loop.frames_dropped},

@@ -20,6 +20,9 @@ inline std::string_view View(const MDB_val& v) {
 }
 Status MdbError(int rc, std::string_view what);
 
+// Latest wire::Telemetry per node. Key: node id; value: [u64 BE received_at ms][serialized].
+inline constexpr char kTelemetryTable[] = "telemetry";
+
 class Store::Impl {
  public:
   explicit Impl(const StoreOptions& o, const Clock& c) : opts(o), clock(c) {}
@@ -27,6 +30,8 @@ class Store::Impl {
 
   Status OpenEnv();
   Status LoadOrInitMeta();
+  // Writers: creates the telemetry table (telemetry.cc) in a store made before it existed.
+  Status CreateTelemetryTable();
 
   // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
   class ReadTxn {
@@ -59,6 +64,10 @@ class Store::Impl {
   const Clock& clock;
   MDB_env* env = nullptr;
   MDB_dbi meta = 0, punch = 0, natural = 0, queue = 0, progress = 0;
+  // Added after layout v1 shipped: a read-only open of an older store, or a writer whose full
+  // store had no room for it, runs without it. Set once in Open, read-only afterwards.
+  MDB_dbi telemetry = 0;
+  bool has_telemetry = false;
   uint64_t epoch = 0;
   std::string node_id;
   size_t map_size = 0;

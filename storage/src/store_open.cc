@@ -51,7 +51,7 @@ Status Store::Impl::OpenEnv() {
   }
   int rc = mdb_env_create(&env);
   if (rc) return MdbError(rc, "mdb_env_create");
-  mdb_env_set_maxdbs(env, 8);
+  mdb_env_set_maxdbs(env, 8);  // named tables in use: 6 (meta .. progress, telemetry)
   mdb_env_set_maxreaders(env, 256);
   map_size = std::max<size_t>(opts.initial_map_bytes, file_size);
   map_size = std::min(map_size, std::max<size_t>(opts.map_cap_bytes, file_size));
@@ -59,6 +59,7 @@ Status Store::Impl::OpenEnv() {
   // MDB_NOTLS: read transactions are short and may run on any thread. No NOSYNC/WRITEMAP:
   // both trade acknowledged punches for speed (PITFALLS).
   unsigned flags = MDB_NOTLS | (opts.read_only ? MDB_RDONLY : 0);
+  if (!opts.sync) flags |= MDB_NOSYNC;
   rc = mdb_env_open(env, opts.dir.c_str(), flags, 0640);
   if (rc) return MdbError(rc, "cannot open store " + opts.dir);
   MDB_envinfo info;
@@ -104,6 +105,14 @@ Status Store::Impl::LoadOrInitMeta() {
       return MdbError(rc, std::string("open table ") + name + " of store " + opts.dir);
     }
   }
+  // Never created here: this transaction may be read-only, and a write that fills the map
+  // would fail the whole open. Missing is normal for stores made before the table existed.
+  rc = mdb_dbi_open(txn, kTelemetryTable, 0, &telemetry);
+  has_telemetry = rc == 0;
+  if (rc && rc != MDB_NOTFOUND) {
+    mdb_txn_abort(txn);
+    return MdbError(rc, std::string("open table ") + kTelemetryTable + " of store " + opts.dir);
+  }
   uint64_t version = 0;
   Status s = GetMetaU64(txn, "layout_version", &version);
   MDB_stat pst;
@@ -125,7 +134,8 @@ Status Store::Impl::LoadOrInitMeta() {
       return s;
     }
     rc = mdb_txn_commit(txn);
-    return rc ? MdbError(rc, "commit new store " + opts.dir) : Status::Ok();
+    if (rc) return MdbError(rc, "commit new store " + opts.dir);
+    return CreateTelemetryTable();
   }
   std::string_view id;
   bool found = false;
@@ -147,6 +157,9 @@ Status Store::Impl::LoadOrInitMeta() {
                                 "', config says '" + opts.node_id +
                                 "'; use another state_dir or fix node.id");
   }
+  // Only now, with the store known to be ours and of this layout: adding a table is backward
+  // compatible (older builds ignore it), so kLayoutVersion stays.
+  if (!opts.read_only && !has_telemetry) return CreateTelemetryTable();
   return Status::Ok();
 }
 

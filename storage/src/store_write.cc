@@ -15,7 +15,10 @@ uint64_t LiveBytes(const Store::Impl& im, MDB_txn* txn) {
   uint64_t pages = 2;  // the meta pages
   MDB_stat st{};
   const MDB_dbi kFreeDbi = 0, kMainDbi = 1;
-  for (MDB_dbi dbi : {kFreeDbi, kMainDbi, im.meta, im.punch, im.natural, im.queue, im.progress}) {
+  std::vector<MDB_dbi> dbis{kFreeDbi, kMainDbi, im.meta, im.punch, im.natural, im.queue,
+                            im.progress};
+  if (im.has_telemetry) dbis.push_back(im.telemetry);
+  for (MDB_dbi dbi : dbis) {
     if (mdb_stat(txn, dbi, &st) == 0) {
       pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
     }

@@ -196,6 +196,34 @@ Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
   return s;
 }
 
+Status WriteTxn::RequeueUnreceipted(uint64_t* requeued) {
+  Store::Impl* im = impl_;
+  *requeued = 0;
+  MetaCounters c;
+  Status s = LoadCounters(im, &c);
+  std::string prefix = StreamPrefix(im->node_id, im->epoch);
+  uint64_t through = 0;
+  std::string_view raw;
+  bool found = false;
+  if (s.ok()) s = im->Get(im->wtxn, im->progress, prefix, &raw, &found);
+  if (!s.ok()) return s;
+  if (found && raw.size() == 8) through = GetU64BE(raw);
+  for (uint64_t seq = through + 1; seq < c.next_seq && s.ok(); ++seq) {
+    std::string key = prefix + U64Key(seq);
+    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) break;
+    PunchValue v;
+    if (!found || !DecodePunchValue(raw, &v) || v.state != PunchState::kInCustody) continue;
+    uint64_t qseq = c.next_qseq++;
+    std::string body(v.body);
+    s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body));
+    if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
+    c.queued_bytes += body.size();
+    ++*requeued;
+  }
+  if (s.ok()) s = SaveCounters(im, c);
+  return s;
+}
+
 Status WriteTxn::PruneDelivered(size_t max, uint64_t* pruned) {
   Store::Impl* im = impl_;
   *pruned = 0;

@@ -24,7 +24,7 @@ void EnginePair::Init(Node* n, const std::string& id, storage::Role role,
   eo.node_id = id;
   eo.epoch = n->store->epoch();
   eo.role = role;
-  eo.upstream_id = upstream;
+  if (!upstream.empty()) eo.upstreams.push_back({upstream, 1});
   eo.link_session = session;
   eo.bundle_max_punches = opts_.bundle_max_punches;
   eo.window = opts_.window;
@@ -229,7 +229,7 @@ void EnginePair::Deliver(const WireFrame& f) {
         out.erase(out.lower_bound(r.first()), out.upper_bound(r.last()));
       }
     }
-    origin.engine->OnUpstreamFrame(now_, f.frame);
+    origin.engine->OnUpstreamFrame(now_, f.frame.sender(), f.frame);
   }
   AfterEvent();
 }

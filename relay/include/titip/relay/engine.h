@@ -33,7 +33,12 @@ struct EngineOptions {
   std::string node_id;
   uint64_t epoch = 0;                    // our store's epoch (announced in hellos)
   storage::Role role = storage::Role::kOrigin;
-  std::string upstream_id;               // empty: no upstream (the sink)
+  // Candidate upstreams, in config order. Empty: this node is the sink.
+  struct Upstream {
+    std::string id;
+    int priority = 1;                    // lower = preferred among equal cost
+  };
+  std::vector<Upstream> upstreams;
   uint64_t link_session = 1;             // random per engine incarnation (caller picks)
   size_t bundle_max_punches = 1000;
   size_t bundle_max_bytes = 256 * 1024;
@@ -42,32 +47,49 @@ struct EngineOptions {
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds heartbeat{2000};
   int dead_after_heartbeats = 3;         // link down after this many silent periods
+  // A better upstream must have been up this long before traffic moves to it (hysteresis:
+  // a flapping modem must not drag the window back and forth).
+  std::chrono::milliseconds switch_after{10000};
+  // Origin: re-offer punches in custody whose receipt has not come for this long while a
+  // path is up (SPEC §3); the sink's dedupe makes that harmless.
+  std::chrono::milliseconds resend_after{6 * 3600 * 1000};
+  std::chrono::milliseconds telemetry_every{10000};
 };
 
+inline constexpr uint32_t kNoRoute = 0xffffffff;  // cost when the sink is unreachable
+
 // Where the sender finds queued punches (the store, in production and simulation).
+// Also where the engine reads this node's own state for telemetry and resend decisions.
 class PunchSource {
  public:
   virtual ~PunchSource() = default;
   virtual Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after_qseq,
                                                                 size_t max_punches,
                                                                 size_t max_bytes) = 0;
+  // This node's own telemetry (queue counters, terminals); `node` is filled in by the engine.
+  virtual wire::Telemetry Snapshot() { return {}; }
 };
 
 // A store write the engine needs before it may go on. The driver commits it and reports back
 // with Engine::OnWriteDone(token, ...).
 struct WriteRequest {
-  enum class Kind { kAcceptBundle, kMarkCustody };
+  // kAcceptBundle: store the punches of a received bundle (then ack it).
+  // kMarkCustody: custody marks and receipts from upstream.
+  // kRequeue: origin re-offers own punches whose receipt is overdue.
+  // kTelemetry: the sink records a node's latest telemetry.
+  enum class Kind { kAcceptBundle, kMarkCustody, kRequeue, kTelemetry };
   Kind kind = Kind::kAcceptBundle;
   uint64_t token = 0;
   std::vector<wire::Punch> punches;     // kAcceptBundle
   std::vector<storage::PunchKey> keys;  // kMarkCustody
   std::vector<wire::Receipt> receipts;  // kMarkCustody: receipts to apply in the same commit
+  wire::Telemetry telemetry;            // kTelemetry
 };
 
 struct Action {
   enum class Kind { kSendUp, kSendDown, kWrite };
   Kind kind = Kind::kSendUp;
-  std::string peer;       // kSendDown: the transport's routing id of the downstream peer
+  std::string peer;       // kSendUp: upstream id; kSendDown: transport routing id of the peer
   wire::Envelope frame;   // kSendUp / kSendDown
   WriteRequest write;     // kWrite
 };
@@ -80,21 +102,23 @@ struct LinkStatus {
   LinkState state = LinkState::kConnecting;
   size_t in_flight = 0;
   std::optional<MonoTime> last_ack;
+  uint32_t cost = kNoRoute;  // the upstream's advertised cost to the sink
+  bool active = false;       // the one bundles go to now
 };
 
 struct EngineCounters {
   uint64_t bundles_sent = 0, bundles_retried = 0, bundles_acked = 0, punches_acked = 0;
   uint64_t bundles_received = 0, punches_accepted = 0, punches_duplicate = 0;
-  uint64_t punches_rejected = 0, bundles_refused = 0, frames_ignored = 0;
-  uint64_t receipts_received = 0;
+  uint64_t punches_rejected = 0, bundles_refused = 0, bundles_malformed = 0, frames_ignored = 0;
+  uint64_t receipts_received = 0, failovers = 0, requeues = 0, telemetry_forwarded = 0;
 };
 
 class Engine {
  public:
   Engine(EngineOptions options, PunchSource* source);
 
-  // Transport events.
-  void OnUpstreamFrame(MonoTime now, const wire::Envelope& frame);
+  // Transport events. `upstream` is the id of the upstream whose socket delivered the frame.
+  void OnUpstreamFrame(MonoTime now, const std::string& upstream, const wire::Envelope& frame);
   void OnDownstreamFrame(MonoTime now, const std::string& peer, const wire::Envelope& frame);
   void OnWriteDone(MonoTime now, uint64_t token, const Status& status,
                    const storage::IntakeOutcome& outcome);
@@ -105,7 +129,11 @@ class Engine {
   // Actions emitted since the last call, in order.
   std::vector<Action> TakeActions();
 
+  // The active upstream's status (or the first candidate's when none is active).
   LinkStatus upstream_status() const;
+  std::vector<LinkStatus> upstreams_status() const;
+  // Our cost to the sink: 0 at the sink, active upstream's cost + 1, kNoRoute without one.
+  uint32_t cost() const;
   const EngineCounters& counters() const { return counters_; }
   const EngineOptions& options() const { return options_; }
 
@@ -116,21 +144,49 @@ class Engine {
     MonoTime next_retry{};
     std::chrono::milliseconds backoff{};
   };
+  // One candidate upstream and the session we run with it.
+  struct Link {
+    EngineOptions::Upstream spec;
+    LinkState state = LinkState::kConnecting;
+    MonoTime last_frame{};
+    MonoTime up_since{};
+    uint32_t cost = kNoRoute;
+    bool sink_reachable = false;
+    std::optional<MonoTime> last_ack;
+    uint64_t session = 0;
+  };
   struct PendingAccept {
     std::string peer;
     uint64_t session = 0;
     uint64_t bundle_seq = 0;
   };
+  struct Downstream {  // a peer that sends us bundles, by node id
+    std::string route;  // its current transport routing id
+    uint64_t session = 0;
+  };
 
   wire::Envelope NewEnvelope() const;
-  wire::Envelope HelloFrame() const;
-  void SendUp(wire::Envelope frame);
+  wire::Envelope HelloFrame(const std::string& for_peer_node) const;
+  void Emit(Action::Kind kind, const std::string& peer, wire::Envelope frame);
+  void EmitWrite(WriteRequest req);
+  Link* Active();
+  const Link* Active() const;
+  Link* FindLink(const std::string& id);
+  void ChooseUpstream(MonoTime now);
+  void Activate(MonoTime now, Link* next);
   void FillWindow(MonoTime now);
   void Retransmit(MonoTime now);
   void Heartbeat(MonoTime now);
-  void ResetLink(MonoTime now, LinkState to);
-  void HandleAck(MonoTime now, const wire::CustodyAck& ack);
+  void DropInFlight();
+  void HandleAck(MonoTime now, Link& link, const wire::CustodyAck& ack);
+  void LearnReceipts(MonoTime now,
+                     const google::protobuf::RepeatedPtrField<wire::Receipt>& receipts);
+  void MaybeRequeue(MonoTime now);
+  void SendTelemetry(MonoTime now);
   void HandleBundle(const std::string& peer, const wire::Envelope& frame);
+  void HandleHello(const std::string& peer, const wire::Envelope& frame);
+  void ForwardTelemetry(const wire::Envelope& frame);
+  void RememberOrigins(const std::string& peer_node, const std::vector<wire::Punch>& punches);
   uint64_t NextToken() { return ++last_token_; }
 
   EngineOptions options_;
@@ -139,19 +195,28 @@ class Engine {
   EngineCounters counters_;
   uint64_t last_token_ = 0;
 
-  // Sender side.
-  LinkState link_ = LinkState::kConnecting;
-  MonoTime last_upstream_frame_{};
+  // Sender side: candidate links; bundles go to the active one only.
+  std::vector<Link> links_;
+  int active_ = -1;
   MonoTime next_hello_{};
-  std::optional<MonoTime> last_ack_;
-  uint64_t session_ = 0;
+  MonoTime next_telemetry_{};
+  uint64_t next_session_ = 0;
   uint64_t next_bundle_seq_ = 1;
   uint64_t cursor_ = 0;  // last qseq put into a bundle in this session
   std::map<uint64_t, InFlight> in_flight_;
-  bool source_failed_ = false;
+  // Origin: when our own receipt last advanced (or when we last re-offered).
+  MonoTime receipt_progress_at_{};
+  uint64_t own_through_ = 0;
+  bool requeue_pending_ = false;
+  bool receipts_started_ = false;
 
   // Receiver side.
   std::map<uint64_t, PendingAccept> pending_accepts_;
+  std::map<std::string, Downstream> downstream_;  // by node id
+  // Receipts learned from upstream (or made here, at the sink), by origin and epoch, and the
+  // downstream node each origin's punches came through: receipts travel back that way.
+  std::map<std::pair<std::string, uint64_t>, uint64_t> receipts_;
+  std::map<std::string, std::string> origin_via_;
 };
 
 }  // namespace titip::relay

@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "titip/common/clock.h"
 #include "titip/relay/engine.h"
@@ -20,7 +21,11 @@ namespace titip::relay {
 
 struct NodeLoopOptions {
   std::string listen;             // ROUTER bind endpoint; empty: accept no downstream peers
-  std::string upstream_endpoint;  // DEALER connect endpoint; empty: no upstream (the sink)
+  struct Upstream {
+    std::string id;
+    std::string endpoint;         // DEALER connect endpoint
+  };
+  std::vector<Upstream> upstreams;  // one DEALER each; empty: no upstream (the sink)
   std::string runtime_status_path;  // JSON snapshot for titipctl, rewritten each second
   int stop_fd = -1;               // readable → Run() returns (signal handler writes to it)
   int max_frame_bytes = 32 << 20; // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq

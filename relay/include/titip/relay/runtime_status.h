@@ -19,8 +19,7 @@ namespace titip::relay {
 struct RuntimeSnapshot {
   std::string node;
   int64_t wall_ms = 0;
-  bool has_upstream = false;
-  LinkStatus upstream;
+  std::vector<LinkStatus> upstreams;
   MonoTime now{};
   EngineCounters engine;
   LoopCounters loop;

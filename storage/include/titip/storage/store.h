@@ -22,6 +22,10 @@
 namespace titip::storage {
 
 inline constexpr uint32_t kLayoutVersion = 1;
+// Telemetry bounds (WriteTxn::PutTelemetry): a node has a handful of terminals; 64 leaves room
+// and keeps one record a few KiB. A day covers any NTP correction; beyond it the clock was wrong.
+inline constexpr int kMaxTelemetryTerminals = 64;
+inline constexpr int64_t kTelemetryFutureSlackMs = 24 * 3600 * 1000LL;
 
 struct PunchKey {
   std::string origin;
@@ -53,6 +57,7 @@ struct StoreOptions {
   size_t map_cap_bytes = 4ull << 30;
   bool read_only = false;                   // titipctl: MDB_RDONLY, short transactions
   bool create_if_missing = true;
+  bool sync = true;  // false only for the simulator: MDB_NOSYNC (a process crash keeps every commit; an OS crash may not)
 };
 
 struct Counters {
@@ -128,6 +133,11 @@ class Store {
   Result<std::optional<PunchState>> GetState(const PunchKey& key);
   // Origin: the receipt recorded for our own epoch. Sink: contiguous stored-through for key.
   Result<uint64_t> Through(const std::string& origin, uint64_t epoch);
+  // Visits the latest telemetry of every node (see WriteTxn::PutTelemetry) in node id order
+  // (bytewise), with the wall time the record was received; stop by returning false. A store
+  // made before the telemetry table existed, opened read-only, simply has none (Ok, no calls).
+  Status ForEachTelemetry(
+      const std::function<bool(const wire::Telemetry&, int64_t received_at_ms)>& fn);
   // Clears reader slots left by killed processes (mdb_reader_check); returns how many.
   int ClearStaleReaders();
 
@@ -151,6 +161,18 @@ class WriteTxn {
   Status MarkInCustody(const std::vector<PunchKey>& keys);
   // Origin: the sink stored everything of (origin, epoch) through `through`.
   Status ApplyReceipt(const wire::Receipt& receipt);
+  // Aggregator: keeps `t` as the latest telemetry of node t.node(), received at wall time
+  // `received_at_ms`. Replaces the stored record when received_at_ms >= its time; an older
+  // one is ignored (Ok) — unless the stored time is more than kTelemetryFutureSlackMs ahead of
+  // received_at_ms: then our clock stepped back a long way and the stored stamp is the wrong
+  // one, and keeping it would freeze the node's row until the clock caught up. kInvalidArgument
+  // for a bad node id, more than kMaxTelemetryTerminals terminals, a serial over 64 bytes or a
+  // negative time; kStoreFull when the store was full when opened and has no telemetry table.
+  // The first record of a node grows the store: run it in an op with `intake = true`.
+  Status PutTelemetry(const wire::Telemetry& t, int64_t received_at_ms);
+  // Origin: puts every own punch that is in custody upstream but not covered by the receipt
+  // back on the queue (new queue positions), so it is offered again. *requeued says how many.
+  Status RequeueUnreceipted(uint64_t* requeued);
   // Origin: deletes up to `max` delivered punch bodies, oldest first (natural-key index kept,
   // so a terminal that re-sends them is still recognised). Returns how many were deleted.
   Status PruneDelivered(size_t max, uint64_t* pruned);
