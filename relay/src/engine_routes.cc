@@ -27,8 +27,10 @@ uint32_t Engine::cost() const {
 
 void Engine::ChooseUpstream(MonoTime now) {
   auto usable = [&](const Link& l) {
-    // Never hand punches back to a node that sends us bundles (it routes through us).
-    return l.state == LinkState::kUp && l.sink_reachable && l.cost != kNoRoute &&
+    // Never hand punches back to a node that sends us bundles (it routes through us). A cost
+    // past the hop limit is no route: bundles could not get through, and a loop of relays
+    // counting up over each other stops there.
+    return l.state == LinkState::kUp && l.sink_reachable && l.cost < kDefaultHopLimit &&
            !downstream_.count(l.spec.id);
   };
   auto better = [](const Link& a, const Link& b) {
@@ -78,8 +80,13 @@ wire::Envelope Engine::HelloFrame(const std::string& for_peer) const {
               : options_.role == storage::Role::kRelay ? "relay"
                                                        : "gateway");
   h->set_epoch(options_.epoch);
-  h->set_cost_to_sink(cost());
-  h->set_sink_reachable(cost() != kNoRoute);
+  // Poison reverse: the upstream we route through must not route through us. Else, when the
+  // sink behind it goes away, the two count to infinity over each other and draw punches
+  // into a dead end.
+  const Link* a = Active();
+  uint32_t c = a && a->spec.id == for_peer ? kNoRoute : cost();
+  h->set_cost_to_sink(c);
+  h->set_sink_reachable(c != kNoRoute);
   // Receipts for the peer's own punches and for origins whose punches came through it.
   for (const auto& [stream, through] : receipts_) {
     auto via = origin_via_.find(stream.first);

@@ -27,10 +27,11 @@ Status SaveCounters(Store::Impl* im, const MetaCounters& c) {
   return s;
 }
 
-Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const std::string& body) {
+Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const std::string& body,
+               unsigned flags = MDB_NOOVERWRITE) {
   uint64_t qseq = c->next_qseq++;
-  Status s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body),
-                     MDB_NOOVERWRITE);
+  Status s =
+      im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body), flags);
   if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
   c->queued_bytes += body.size();
   return s;
@@ -97,6 +98,15 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     std::string_view existing;
     bool found = false;
     if (!(s = im->Get(im->wtxn, im->punch, key, &existing, &found)).ok()) return s;
+    PunchValue prior;
+    if (found && role != Role::kSink && DecodePunchValue(existing, &prior) &&
+        prior.state == PunchState::kForwarded) {
+      // Offered again after we passed it on: its origin has no receipt for it, so the copy we
+      // handed up may sit in a dead end. Carry it again; the sink dedupes.
+      s = Enqueue(im, &c, key, p.SerializeAsString(), 0);
+      ++out->duplicates;
+      continue;
+    }
     if (found) {
       ++out->duplicates;
       continue;
