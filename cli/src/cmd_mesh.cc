@@ -47,9 +47,8 @@ nlohmann::json MeshRowJson(const wire::Telemetry& t, int64_t received_at_ms, int
       {"bytes", t.bytes()},
       {"terminals", std::move(terminals)},
       {"clock_skew_s", skew ? nlohmann::json(*skew) : nlohmann::json(nullptr)},
-      {"complete_through",
-       t.complete_through() ? nlohmann::json(FormatCivil(t.complete_through()))
-                            : nlohmann::json(nullptr)},
+      {"complete_through", t.complete_through() ? nlohmann::json(FormatCivil(t.complete_through()))
+                                                : nlohmann::json(nullptr)},
   };
 }
 

@@ -28,18 +28,24 @@ void OnSignal(int) {
 
 const char* RoleName(config::Role r) {
   switch (r) {
-    case config::Role::kGateway: return "titip-gateway";
-    case config::Role::kRelay: return "titip-relay";
-    case config::Role::kAggregator: return "titip-aggregator";
+    case config::Role::kGateway:
+      return "titip-gateway";
+    case config::Role::kRelay:
+      return "titip-relay";
+    case config::Role::kAggregator:
+      return "titip-aggregator";
   }
   return "titip";
 }
 
 storage::Role StoreRole(config::Role r) {
   switch (r) {
-    case config::Role::kGateway: return storage::Role::kOrigin;
-    case config::Role::kRelay: return storage::Role::kRelay;
-    case config::Role::kAggregator: return storage::Role::kSink;
+    case config::Role::kGateway:
+      return storage::Role::kOrigin;
+    case config::Role::kRelay:
+      return storage::Role::kRelay;
+    case config::Role::kAggregator:
+      return storage::Role::kSink;
   }
   return storage::Role::kOrigin;
 }
@@ -47,9 +53,12 @@ storage::Role StoreRole(config::Role r) {
 int ExitFor(const Status& s) {
   switch (s.code()) {
     case Code::kCorruption:
-    case Code::kFailedPrecondition: return kExitDataErr;
-    case Code::kUnavailable: return kExitUnavailable;
-    default: return kExitIoErr;
+    case Code::kFailedPrecondition:
+      return kExitDataErr;
+    case Code::kUnavailable:
+      return kExitUnavailable;
+    default:
+      return kExitIoErr;
   }
 }
 
@@ -88,8 +97,8 @@ class StoreSource : public PunchSource {
     t.set_undelivered(c->undelivered);
     t.set_bytes(c->queued_bytes);
     if (c->oldest_queued_ms) {
-      t.set_oldest_queued_age_s(std::max<int64_t>(0, (clock_.Wall().count() -
-                                                      c->oldest_queued_ms) / 1000));
+      t.set_oldest_queued_age_s(
+          std::max<int64_t>(0, (clock_.Wall().count() - c->oldest_queued_ms) / 1000));
     }
     return t;
   }

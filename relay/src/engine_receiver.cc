@@ -6,8 +6,7 @@
 
 namespace titip::relay {
 
-void Engine::OnDownstreamFrame(MonoTime now, const std::string& peer,
-                               const wire::Envelope& frame) {
+void Engine::OnDownstreamFrame(MonoTime now, const std::string& peer, const wire::Envelope& frame) {
   (void)now;
   if (frame.has_hello()) {
     HandleHello(peer, frame);

@@ -8,9 +8,7 @@
 namespace titip::relay {
 
 Engine::Link* Engine::Active() { return active_ < 0 ? nullptr : &links_[active_]; }
-const Engine::Link* Engine::Active() const {
-  return active_ < 0 ? nullptr : &links_[active_];
-}
+const Engine::Link* Engine::Active() const { return active_ < 0 ? nullptr : &links_[active_]; }
 
 Engine::Link* Engine::FindLink(const std::string& id) {
   for (auto& l : links_) {
@@ -66,8 +64,8 @@ std::vector<LinkStatus> Engine::upstreams_status() const {
   for (size_t i = 0; i < links_.size(); ++i) {
     const Link& l = links_[i];
     bool active = static_cast<int>(i) == active_;
-    out.push_back(LinkStatus{l.spec.id, l.state, active ? in_flight_.size() : 0, l.last_ack,
-                             l.cost, active});
+    out.push_back(
+        LinkStatus{l.spec.id, l.state, active ? in_flight_.size() : 0, l.last_ack, l.cost, active});
   }
   return out;
 }

@@ -14,9 +14,12 @@ namespace titip::relay {
 
 const char* LinkStateName(LinkState s) {
   switch (s) {
-    case LinkState::kConnecting: return "connecting";
-    case LinkState::kUp: return "up";
-    case LinkState::kDown: return "down";
+    case LinkState::kConnecting:
+      return "connecting";
+    case LinkState::kUp:
+      return "up";
+    case LinkState::kDown:
+      return "down";
   }
   return "unknown";
 }
@@ -94,8 +97,8 @@ void Engine::DropInFlight() {
 void Engine::FillWindow(MonoTime now) {
   Link* link = Active();
   while (link && in_flight_.size() < options_.window) {
-    auto batch = source_->FetchQueued(cursor_, options_.bundle_max_punches,
-                                      options_.bundle_max_bytes);
+    auto batch =
+        source_->FetchQueued(cursor_, options_.bundle_max_punches, options_.bundle_max_bytes);
     if (!batch.ok() || batch->empty()) return;
     wire::Envelope e = NewEnvelope();
     wire::Bundle* b = e.mutable_bundle();

@@ -31,17 +31,22 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
     j["upstreams"].push_back(u);
   }
   const EngineCounters& e = s.engine;
-  j["counters"] = {{"bundles_sent", e.bundles_sent},       {"bundles_retried", e.bundles_retried},
-                   {"bundles_acked", e.bundles_acked},     {"punches_acked", e.punches_acked},
+  j["counters"] = {{"bundles_sent", e.bundles_sent},
+                   {"bundles_retried", e.bundles_retried},
+                   {"bundles_acked", e.bundles_acked},
+                   {"punches_acked", e.punches_acked},
                    {"bundles_received", e.bundles_received},
                    {"punches_accepted", e.punches_accepted},
                    {"punches_duplicate", e.punches_duplicate},
                    {"punches_rejected", e.punches_rejected},
-                   {"bundles_refused", e.bundles_refused}, {"frames_ignored", e.frames_ignored},
+                   {"bundles_refused", e.bundles_refused},
+                   {"frames_ignored", e.frames_ignored},
                    {"receipts_received", e.receipts_received},
-                   {"failovers", e.failovers},             {"requeues", e.requeues},
+                   {"failovers", e.failovers},
+                   {"requeues", e.requeues},
                    {"telemetry_forwarded", e.telemetry_forwarded},
-                   {"frames_in", s.loop.frames_in},        {"frames_out", s.loop.frames_out},
+                   {"frames_in", s.loop.frames_in},
+                   {"frames_out", s.loop.frames_out},
                    {"frames_malformed", s.loop.frames_malformed},
                    {"frames_dropped", s.loop.frames_dropped},
                    {"writes_failed", s.loop.writes_failed}};

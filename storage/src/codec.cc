@@ -102,12 +102,18 @@ Status ValidatePunchFields(const wire::Punch& p) {
 
 const char* StateName(PunchState s) {
   switch (s) {
-    case PunchState::kQueued: return "queued";
-    case PunchState::kInCustody: return "in_custody";
-    case PunchState::kDelivered: return "delivered";
-    case PunchState::kStored: return "stored";
-    case PunchState::kAlias: return "alias";
-    case PunchState::kForwarded: return "forwarded";
+    case PunchState::kQueued:
+      return "queued";
+    case PunchState::kInCustody:
+      return "in_custody";
+    case PunchState::kDelivered:
+      return "delivered";
+    case PunchState::kStored:
+      return "stored";
+    case PunchState::kAlias:
+      return "alias";
+    case PunchState::kForwarded:
+      return "forwarded";
   }
   return "unknown";
 }

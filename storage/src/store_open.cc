@@ -91,9 +91,11 @@ Status Store::Impl::LoadOrInitMeta() {
   int rc = mdb_txn_begin(env, nullptr, opts.read_only ? MDB_RDONLY : 0, &txn);
   if (rc) return MdbError(rc, "begin on store " + opts.dir);
   unsigned cflag = opts.read_only ? 0 : MDB_CREATE;
-  const std::pair<const char*, MDB_dbi*> tables[] = {
-      {"meta", &meta}, {"punch", &punch}, {"natural", &natural}, {"queue", &queue},
-      {"progress", &progress}};
+  const std::pair<const char*, MDB_dbi*> tables[] = {{"meta", &meta},
+                                                     {"punch", &punch},
+                                                     {"natural", &natural},
+                                                     {"queue", &queue},
+                                                     {"progress", &progress}};
   for (auto& [name, dbi] : tables) {
     rc = mdb_dbi_open(txn, name, cflag, dbi);
     if (rc) {
@@ -122,7 +124,9 @@ Status Store::Impl::LoadOrInitMeta() {
     epoch = RandomEpoch();
     node_id = opts.node_id;
     for (auto& [k, v] : {std::pair<const char*, uint64_t>{"layout_version", kLayoutVersion},
-                         {"epoch", epoch}, {"next_seq", 1}, {"next_qseq", 1},
+                         {"epoch", epoch},
+                         {"next_seq", 1},
+                         {"next_qseq", 1},
                          {"queued_bytes", 0},
                          {"created_at_ms", static_cast<uint64_t>(clock.Wall().count())}}) {
       if (!(s = PutMetaU64(k, v)).ok()) break;
@@ -148,9 +152,8 @@ Status Store::Impl::LoadOrInitMeta() {
   }
   if (!s.ok()) return s;
   if (version != kLayoutVersion) {
-    return Status::Precondition(opts.dir + " has store layout version " +
-                                std::to_string(version) + "; this build reads version " +
-                                std::to_string(kLayoutVersion));
+    return Status::Precondition(opts.dir + " has store layout version " + std::to_string(version) +
+                                "; this build reads version " + std::to_string(kLayoutVersion));
   }
   if (!opts.node_id.empty() && opts.node_id != node_id) {
     return Status::Precondition("store in " + opts.dir + " belongs to node '" + node_id +

@@ -21,8 +21,7 @@ Result<Counters> Store::GetCounters() {
   if (!s.ok()) return s;
   std::string_view raw;
   bool found = false;
-  if (!(s = im.Get(rt.get(), im.progress, StreamPrefix(im.node_id, im.epoch), &raw, &found))
-           .ok()) {
+  if (!(s = im.Get(rt.get(), im.progress, StreamPrefix(im.node_id, im.epoch), &raw, &found)).ok()) {
     return s;
   }
   if (found && raw.size() == 8) through = GetU64BE(raw);

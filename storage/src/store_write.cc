@@ -15,8 +15,8 @@ uint64_t LiveBytes(const Store::Impl& im, MDB_txn* txn) {
   uint64_t pages = 2;  // the meta pages
   MDB_stat st{};
   const MDB_dbi kFreeDbi = 0, kMainDbi = 1;
-  std::vector<MDB_dbi> dbis{kFreeDbi, kMainDbi, im.meta, im.punch, im.natural, im.queue,
-                            im.progress};
+  std::vector<MDB_dbi> dbis{kFreeDbi,   kMainDbi, im.meta,    im.punch,
+                            im.natural, im.queue, im.progress};
   if (im.has_telemetry) dbis.push_back(im.telemetry);
   for (MDB_dbi dbi : dbis) {
     if (mdb_stat(txn, dbi, &st) == 0) {
@@ -148,8 +148,10 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
       Status s = ops[i]->apply(wt);
       if (s.ok() && !im.map_full) {
         rc = mdb_txn_commit(nested);
-        if (rc == MDB_MAP_FULL) im.map_full = true;
-        else if (rc) s = MdbError(rc, "commit nested");
+        if (rc == MDB_MAP_FULL)
+          im.map_full = true;
+        else if (rc)
+          s = MdbError(rc, "commit nested");
       } else {
         mdb_txn_abort(nested);
       }
@@ -158,13 +160,14 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
     im.wtxn = nullptr;
     if (!im.map_full) {
       rc = mdb_txn_commit(txn);
-      if (rc == MDB_MAP_FULL) im.map_full = true;
+      if (rc == MDB_MAP_FULL)
+        im.map_full = true;
       else if (rc) {
         Status s = MdbError(rc, "commit");
         {
           std::lock_guard hl(im.health_mu);
-          im.health = Status::IoError("store failed and refuses writes until restart: " +
-                                      s.message());
+          im.health =
+              Status::IoError("store failed and refuses writes until restart: " + s.message());
         }
         results->assign(ops.size(), im.health);
         return im.health;

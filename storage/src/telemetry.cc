@@ -13,9 +13,8 @@ constexpr size_t kMaxSerialBytes = 64;  // same bound as a punch's terminal seri
 Status ValidateTelemetry(const wire::Telemetry& t, int64_t received_at_ms) {
   if (!ValidNodeId(t.node())) return Status::Invalid("telemetry: bad node id");
   if (t.terminals_size() > kMaxTelemetryTerminals) {
-    return Status::Invalid("telemetry of " + t.node() + ": " +
-                           std::to_string(t.terminals_size()) + " terminals, at most " +
-                           std::to_string(kMaxTelemetryTerminals));
+    return Status::Invalid("telemetry of " + t.node() + ": " + std::to_string(t.terminals_size()) +
+                           " terminals, at most " + std::to_string(kMaxTelemetryTerminals));
   }
   for (const auto& term : t.terminals()) {
     if (term.serial().size() > kMaxSerialBytes) {
@@ -75,8 +74,7 @@ Status WriteTxn::PutTelemetry(const wire::Telemetry& t, int64_t received_at_ms) 
   bool found = false;
   if (Status s = im->Get(im->wtxn, im->telemetry, t.node(), &old, &found); !s.ok()) return s;
   // A damaged old record (shorter than its time stamp) is overwritten: it is only a snapshot.
-  if (found && old.size() >= 8 &&
-      !Replaces(static_cast<int64_t>(GetU64BE(old)), received_at_ms)) {
+  if (found && old.size() >= 8 && !Replaces(static_cast<int64_t>(GetU64BE(old)), received_at_ms)) {
     return Status::Ok();
   }
   std::string value = U64Key(static_cast<uint64_t>(received_at_ms));
@@ -100,8 +98,7 @@ Status Store::ForEachTelemetry(
        rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
     std::string_view raw = View(v);
     if (raw.size() < 8 || !t.ParseFromArray(raw.data() + 8, static_cast<int>(raw.size() - 8))) {
-      s = Status::Corruption("telemetry record of '" + std::string(View(k)) +
-                             "' does not decode");
+      s = Status::Corruption("telemetry record of '" + std::string(View(k)) + "' does not decode");
       break;
     }
     if (!fn(t, static_cast<int64_t>(GetU64BE(raw)))) break;

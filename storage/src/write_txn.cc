@@ -30,8 +30,7 @@ Status SaveCounters(Store::Impl* im, const MetaCounters& c) {
 Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const std::string& body,
                unsigned flags = MDB_NOOVERWRITE) {
   uint64_t qseq = c->next_qseq++;
-  Status s =
-      im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body), flags);
+  Status s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body), flags);
   if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
   c->queued_bytes += body.size();
   return s;
@@ -201,7 +200,8 @@ Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
     }
   }
   if (s.ok()) s = im->Put(im->progress, prefix, U64Key(r.through_seq()));
-  if (s.ok()) s = im->PutMetaU64("last_receipt_ms", static_cast<uint64_t>(im->clock.Wall().count()));
+  if (s.ok())
+    s = im->PutMetaU64("last_receipt_ms", static_cast<uint64_t>(im->clock.Wall().count()));
   if (s.ok()) s = SaveCounters(im, c);
   return s;
 }

@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "titip/common/clock.h"
 
@@ -139,6 +141,18 @@ nlohmann::json Queue(const std::string& state_dir) {
   RunResult r = Run({BinPath("titipctl"), "--state-dir", state_dir, "queue", "--json"});
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+UniqueCounts CountUnique(const std::vector<nlohmann::json>& punches) {
+  std::set<std::tuple<std::string, std::string, uint64_t>> ids;
+  std::set<std::tuple<std::string, std::string, std::string, uint32_t>> natural;
+  for (const auto& p : punches) {
+    ids.insert(
+        {p["origin"].get<std::string>(), p["epoch"].get<std::string>(), p["seq"].get<uint64_t>()});
+    natural.insert({p["terminal"].get<std::string>(), p["pin"].get<std::string>(),
+                    p["time"].get<std::string>(), p["verify"].get<uint32_t>()});
+  }
+  return {punches.size(), ids.size(), natural.size()};
 }
 
 }  // namespace titip::testing

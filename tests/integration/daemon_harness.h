@@ -52,4 +52,11 @@ bool WaitFor(const std::function<bool()>& pred, int timeout_ms);
 std::vector<nlohmann::json> Punches(const std::string& state_dir);
 nlohmann::json Queue(const std::string& state_dir);
 
+// Rows, distinct identities (origin, epoch, seq) and distinct natural keys (terminal, PIN,
+// time, verify) among `titipctl punches --json` rows: all three equal means exactly once.
+struct UniqueCounts {
+  size_t rows = 0, identities = 0, natural_keys = 0;
+};
+UniqueCounts CountUnique(const std::vector<nlohmann::json>& punches);
+
 }  // namespace titip::testing

@@ -3,9 +3,6 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
-#include <set>
-#include <tuple>
-
 #include "daemon_harness.h"
 
 namespace titip::testing {
@@ -57,18 +54,10 @@ class EndToEnd : public ::testing::Test {
   }
   // Every punch at the aggregator exactly once, by identity and by natural key.
   void ExpectExactlyOnce(size_t expected) {
-    auto punches = Punches(dir_ + "/agg");
-    std::set<std::tuple<std::string, std::string, uint64_t>> ids;
-    std::set<std::tuple<std::string, std::string, std::string, uint32_t>> natural;
-    for (const auto& p : punches) {
-      ids.insert({p["origin"].get<std::string>(), p["epoch"].get<std::string>(),
-                  p["seq"].get<uint64_t>()});
-      natural.insert({p["terminal"].get<std::string>(), p["pin"].get<std::string>(),
-                      p["time"].get<std::string>(), p["verify"].get<uint32_t>()});
-    }
-    EXPECT_EQ(punches.size(), expected);
-    EXPECT_EQ(ids.size(), expected);
-    EXPECT_EQ(natural.size(), expected);
+    UniqueCounts c = CountUnique(Punches(dir_ + "/agg"));
+    EXPECT_EQ(c.rows, expected);
+    EXPECT_EQ(c.identities, expected);
+    EXPECT_EQ(c.natural_keys, expected);
   }
   bool GatewayDrained() {
     auto q = Queue(dir_ + "/gw");

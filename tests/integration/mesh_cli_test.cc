@@ -78,10 +78,9 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
   wire::Telemetry c;  // received "in the future": our clock stepped back since
   c.set_node("kec-jambi-luar-kota");
   AddTerminal(&c, "ZK1", true, 3, 0);
-  WriteTelemetry(tmp.dir, {{old_b, now - 3 * kHourMs},
-                           {b, now - kHourMs},
-                           {a, now - 10'000},
-                           {c, now + kHourMs}});
+  WriteTelemetry(
+      tmp.dir,
+      {{old_b, now - 3 * kHourMs}, {b, now - kHourMs}, {a, now - 10'000}, {c, now + kHourMs}});
 
   nlohmann::json j = MeshJson(tmp.dir);
   ASSERT_TRUE(j.is_array()) << j.dump();
@@ -91,9 +90,8 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
   EXPECT_EQ(j[2]["node"], "kec-sekernan");
 
   const nlohmann::json& rb = j[2];
-  for (const char* key : {"node", "last_seen_age_s", "queued", "undelivered",
-                          "oldest_queued_age_s", "terminals", "clock_skew_s", "bytes",
-                          "complete_through"}) {
+  for (const char* key : {"node", "last_seen_age_s", "queued", "undelivered", "oldest_queued_age_s",
+                          "terminals", "clock_skew_s", "bytes", "complete_through"}) {
     EXPECT_TRUE(rb.contains(key)) << key << " missing: " << rb.dump();
   }
   // Wall-clock ages: allow the seconds this test takes to run.

@@ -4,9 +4,6 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
-#include <set>
-#include <tuple>
-
 #include "daemon_harness.h"
 
 namespace titip::testing {
@@ -43,22 +40,23 @@ class MeshFailover : public ::testing::Test {
            kFastLink;
   }
   static std::string Upstream(const std::string& id, int port, int prio) {
-    return "[[upstream]]\nid = \"" + id + "\"\nendpoint = \"tcp://127.0.0.1:" +
-           std::to_string(port) + "\"\npriority = " + std::to_string(prio) + "\n";
+    return "[[upstream]]\nid = \"" + id +
+           "\"\nendpoint = \"tcp://127.0.0.1:" + std::to_string(port) +
+           "\"\npriority = " + std::to_string(prio) + "\n";
   }
   Process Start(const std::string& bin, const std::string& name) {
     return Process::Start({BinPath(bin), "--config", dir_ + "/" + name + ".toml"},
                           dir_ + "/" + name + ".log");
   }
   size_t Import(int users, int days) {
-    RunResult gen = titip::testing::Run(
-        {BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat", "--users",
-         std::to_string(users), "--days", std::to_string(days), "--start", "2026-09-01",
-         "--seed", "9"});
+    RunResult gen =
+        titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat",
+                             "--users", std::to_string(users), "--days", std::to_string(days),
+                             "--start", "2026-09-01", "--seed", "9"});
     EXPECT_EQ(gen.exit_code, 0);
-    RunResult imp = titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/gw.toml",
-                                         "--json", "import", dir_ + "/attlog.dat", "--terminal",
-                                         "A6F1190360012"});
+    RunResult imp =
+        titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/gw.toml", "--json", "import",
+                             dir_ + "/attlog.dat", "--terminal", "A6F1190360012"});
     auto j = nlohmann::json::parse(imp.out, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << imp.out;
     return j.is_discarded() ? 0 : j["added"].get<size_t>();
@@ -108,18 +106,10 @@ TEST_F(MeshFailover, KillPrimaryRelayMidTransferThenItReturns) {
       240000))
       << Queue(dir_ + "/gw").dump() << Queue(dir_ + "/relay-a").dump()
       << Queue(dir_ + "/relay-b").dump();
-  auto punches = Punches(dir_ + "/agg");
-  std::set<std::tuple<std::string, std::string, uint64_t>> ids;
-  std::set<std::tuple<std::string, std::string, std::string, uint32_t>> natural;
-  for (const auto& p : punches) {
-    ids.insert({p["origin"].get<std::string>(), p["epoch"].get<std::string>(),
-                p["seq"].get<uint64_t>()});
-    natural.insert({p["terminal"].get<std::string>(), p["pin"].get<std::string>(),
-                    p["time"].get<std::string>(), p["verify"].get<uint32_t>()});
-  }
-  EXPECT_EQ(punches.size(), n);
-  EXPECT_EQ(ids.size(), n);
-  EXPECT_EQ(natural.size(), n);
+  UniqueCounts c = CountUnique(Punches(dir_ + "/agg"));
+  EXPECT_EQ(c.rows, n);
+  EXPECT_EQ(c.identities, n);
+  EXPECT_EQ(c.natural_keys, n);
   for (auto* p : {&gw, &b, &a2, &agg}) {
     p->Signal(SIGTERM);
     int st = p->Wait(10000);

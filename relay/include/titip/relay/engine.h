@@ -26,27 +26,27 @@ namespace titip::relay {
 
 inline constexpr uint32_t kWireVersion = 1;
 inline constexpr uint32_t kDefaultHopLimit = 8;
-inline constexpr int kMaxBundlePunches = 10000;     // protocol bound on one bundle
-inline constexpr size_t kMaxPendingAccepts = 256;   // bundles waiting for the receiver's disk
+inline constexpr int kMaxBundlePunches = 10000;    // protocol bound on one bundle
+inline constexpr size_t kMaxPendingAccepts = 256;  // bundles waiting for the receiver's disk
 
 struct EngineOptions {
   std::string node_id;
-  uint64_t epoch = 0;                    // our store's epoch (announced in hellos)
+  uint64_t epoch = 0;  // our store's epoch (announced in hellos)
   storage::Role role = storage::Role::kOrigin;
   // Candidate upstreams, in config order. Empty: this node is the sink.
   struct Upstream {
     std::string id;
-    int priority = 1;                    // lower = preferred among equal cost
+    int priority = 1;  // lower = preferred among equal cost
   };
   std::vector<Upstream> upstreams;
-  uint64_t link_session = 1;             // random per engine incarnation (caller picks)
+  uint64_t link_session = 1;  // random per engine incarnation (caller picks)
   size_t bundle_max_punches = 1000;
   size_t bundle_max_bytes = 256 * 1024;
-  size_t window = 4;                     // bundles in flight
+  size_t window = 4;  // bundles in flight
   std::chrono::milliseconds ack_timeout{5000};
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds heartbeat{2000};
-  int dead_after_heartbeats = 3;         // link down after this many silent periods
+  int dead_after_heartbeats = 3;  // link down after this many silent periods
   // A better upstream must have been up this long before traffic moves to it (hysteresis:
   // a flapping modem must not drag the window back and forth).
   std::chrono::milliseconds switch_after{10000};
@@ -89,9 +89,9 @@ struct WriteRequest {
 struct Action {
   enum class Kind { kSendUp, kSendDown, kWrite };
   Kind kind = Kind::kSendUp;
-  std::string peer;       // kSendUp: upstream id; kSendDown: transport routing id of the peer
-  wire::Envelope frame;   // kSendUp / kSendDown
-  WriteRequest write;     // kWrite
+  std::string peer;      // kSendUp: upstream id; kSendDown: transport routing id of the peer
+  wire::Envelope frame;  // kSendUp / kSendDown
+  WriteRequest write;    // kWrite
 };
 
 enum class LinkState { kConnecting, kUp, kDown };
@@ -160,7 +160,7 @@ class Engine {
     uint64_t session = 0;
     uint64_t bundle_seq = 0;
   };
-  struct Downstream {  // a peer that sends us bundles, by node id
+  struct Downstream {   // a peer that sends us bundles, by node id
     std::string route;  // its current transport routing id
     uint64_t session = 0;
   };

@@ -20,15 +20,15 @@
 namespace titip::relay {
 
 struct NodeLoopOptions {
-  std::string listen;             // ROUTER bind endpoint; empty: accept no downstream peers
+  std::string listen;  // ROUTER bind endpoint; empty: accept no downstream peers
   struct Upstream {
     std::string id;
-    std::string endpoint;         // DEALER connect endpoint
+    std::string endpoint;  // DEALER connect endpoint
   };
   std::vector<Upstream> upstreams;  // one DEALER each; empty: no upstream (the sink)
   std::string runtime_status_path;  // JSON snapshot for titipctl, rewritten each second
-  int stop_fd = -1;               // readable → Run() returns (signal handler writes to it)
-  int max_frame_bytes = 32 << 20; // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq
+  int stop_fd = -1;                 // readable → Run() returns (signal handler writes to it)
+  int max_frame_bytes = 32 << 20;   // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq
   std::chrono::milliseconds tick{50};
   // Called about once a second on the loop thread (housekeeping: pruning, reader checks).
   std::function<void()> on_second;

@@ -48,16 +48,17 @@ const char* StateName(PunchState s);
 enum class Role { kOrigin, kRelay, kSink };
 
 struct StoreOptions {
-  std::string dir;                          // created if missing (when create_if_missing)
-  std::string node_id;                      // must match the id recorded at creation
-  size_t initial_map_bytes = 8u << 20;      // map grows by doubling from here on MDB_MAP_FULL
+  std::string dir;                      // created if missing (when create_if_missing)
+  std::string node_id;                  // must match the id recorded at creation
+  size_t initial_map_bytes = 8u << 20;  // map grows by doubling from here on MDB_MAP_FULL
   // Past this, intake is refused (kStoreFull). Custody marks, receipts and pruning may still
   // grow the file up to twice the cap: LMDB copies the pages it changes, so freeing space
   // needs free pages first. Budget 2x the cap on disk.
   size_t map_cap_bytes = 4ull << 30;
-  bool read_only = false;                   // titipctl: MDB_RDONLY, short transactions
+  bool read_only = false;  // titipctl: MDB_RDONLY, short transactions
   bool create_if_missing = true;
-  bool sync = true;  // false only for the simulator: MDB_NOSYNC (a process crash keeps every commit; an OS crash may not)
+  bool sync = true;  // false only for the simulator: MDB_NOSYNC (a process crash keeps every
+                     // commit; an OS crash may not)
 };
 
 struct Counters {
@@ -69,7 +70,7 @@ struct Counters {
   uint64_t map_used_bytes = 0;   // high-water mark of the data file
   uint64_t map_size_bytes = 0;
   uint64_t map_cap_bytes = 0;
-  int64_t last_receipt_ms = 0;   // origin: wall time a receipt last advanced; 0 = never
+  int64_t last_receipt_ms = 0;  // origin: wall time a receipt last advanced; 0 = never
 };
 
 // A queued punch as the forwarding engine sees it.
@@ -81,7 +82,7 @@ struct QueuedPunch {
 struct IntakeOutcome {
   uint64_t added = 0;
   uint64_t duplicates = 0;
-  uint64_t rejected = 0;             // invalid fields; never stored
+  uint64_t rejected = 0;                // invalid fields; never stored
   std::vector<wire::Receipt> receipts;  // sink only: receipts for the origins touched
 };
 
