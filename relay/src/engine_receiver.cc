@@ -65,7 +65,8 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
   }
   if (punches.empty() || punches.size() > static_cast<size_t>(kMaxBundlePunches) ||
       b.trace_size() > static_cast<int>(std::min(b.hop_limit(), kDefaultHopLimit)) ||
-      pending_accepts_.size() >= kMaxPendingAccepts) {
+      pending_accepts_.size() >= kMaxPendingAccepts ||
+      (!pending_accepts_.empty() && pending_punches_ + punches.size() > kMaxPendingPunches)) {
     ++counters_.bundles_refused;
     return;
   }
@@ -84,8 +85,10 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
     if (options_.role != storage::Role::kSink) *p.mutable_path() = b.trace();
   }
   RememberOrigins(frame.sender(), w.punches);
+  const size_t w_punches = w.punches.size();
   EmitWrite(std::move(w));
-  pending_accepts_[last_token_] = PendingAccept{peer, b.link_session(), b.bundle_seq()};
+  pending_accepts_[last_token_] = PendingAccept{peer, b.link_session(), b.bundle_seq(), w_punches};
+  pending_punches_ += w_punches;
 }
 
 void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,
@@ -100,6 +103,7 @@ void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,
   }
   PendingAccept p = std::move(it->second);
   pending_accepts_.erase(it);
+  pending_punches_ -= p.punches;
   if (!status.ok()) {
     ++counters_.bundles_refused;
     return;

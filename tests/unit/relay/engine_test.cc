@@ -204,6 +204,16 @@ TEST(EngineBackPressure, PendingAcceptsAreBoundedAndOversizedBundlesRefused) {
   }
   EXPECT_EQ(sink.TakeActions().size(), kMaxPendingAccepts);
   EXPECT_EQ(sink.counters().bundles_refused, 11u);
+
+  // The bound also counts punches: big bundles stop being taken long before 256 of them.
+  Engine other(o, nullptr);
+  size_t taken = 0;
+  for (uint64_t seq = 1; seq <= 20; ++seq) {
+    other.OnDownstreamFrame(now, "peer-1", bundle(seq, kMaxBundlePunches));
+    taken += other.TakeActions().size();
+  }
+  EXPECT_EQ(taken, kMaxPendingPunches / kMaxBundlePunches);
+  EXPECT_EQ(other.counters().bundles_refused, 20u - taken);
 }
 
 }  // namespace

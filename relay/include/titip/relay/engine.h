@@ -26,8 +26,9 @@ namespace titip::relay {
 
 inline constexpr uint32_t kWireVersion = 1;
 inline constexpr uint32_t kDefaultHopLimit = 8;
-inline constexpr int kMaxBundlePunches = 10000;    // protocol bound on one bundle
-inline constexpr size_t kMaxPendingAccepts = 256;  // bundles waiting for the receiver's disk
+inline constexpr int kMaxBundlePunches = 10000;       // protocol bound on one bundle
+inline constexpr size_t kMaxPendingAccepts = 256;     // bundles waiting for the receiver's disk
+inline constexpr size_t kMaxPendingPunches = 100000;  // and the punches in them (~40 MB)
 
 struct EngineOptions {
   std::string node_id;
@@ -159,6 +160,7 @@ class Engine {
     std::string peer;
     uint64_t session = 0;
     uint64_t bundle_seq = 0;
+    size_t punches = 0;
   };
   struct Downstream {   // a peer that sends us bundles, by node id
     std::string route;  // its current transport routing id
@@ -212,6 +214,7 @@ class Engine {
 
   // Receiver side.
   std::map<uint64_t, PendingAccept> pending_accepts_;
+  size_t pending_punches_ = 0;
   std::map<std::string, Downstream> downstream_;  // by node id
   // Receipts learned from upstream (or made here, at the sink), by origin and epoch, and the
   // downstream node each origin's punches came through: receipts travel back that way.
