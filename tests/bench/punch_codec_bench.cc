@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "bench_clock.h"
+#include "clock_bench.h"
 #include "titip/relay/punch_codec.h"
 
 namespace titip::bench {

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench_clock.h"
+#include "clock_bench.h"
 #include "titip/storage/group_commit.h"
 #include "titip/storage/store.h"
 

@@ -25,7 +25,7 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "bench_clock.h"
+#include "clock_bench.h"
 
 namespace titip::bench {
 namespace {
