@@ -1,10 +1,12 @@
 // When a run fails, say where the missing punches are: for each origin with undelivered punches,
 // its receipt against the sink's progress, and for the first few punches that never reached
-// the sink, their state at the origin and at every relay. This is what an engine bug report
-// needs, next to the seed.
+// the sink, their state at the origin and at every relay. Also the --trace lines (frames and
+// commits). This is what an engine bug report needs, next to the seed.
 #include <algorithm>
+#include <map>
 
 #include "simulation.h"
+#include "titip/relay/punch_codec.h"
 
 namespace titip::sim {
 namespace {
@@ -15,7 +17,59 @@ std::string StateOf(storage::Store& st, const storage::PunchKey& k) {
   return s->has_value() ? storage::StateName(**s) : "absent";
 }
 
+// " (n) [origin first-last, ...]" of a bundle's punches, for the trace.
+std::string BundleContents(const wire::Bundle& b) {
+  std::vector<wire::Punch> punches(b.punches().begin(), b.punches().end());
+  if (!b.packed().empty() && !relay::UnpackPunches(b.packed(), &punches).ok()) return " [bad]";
+  std::map<std::string, std::pair<uint64_t, uint64_t>> seqs;
+  for (const auto& p : punches) {
+    auto [it, fresh] = seqs.try_emplace(p.origin(), p.seq(), p.seq());
+    if (!fresh) {
+      it->second.first = std::min(it->second.first, p.seq());
+      it->second.second = std::max(it->second.second, p.seq());
+    }
+  }
+  std::string out = " (" + std::to_string(punches.size()) + ") [";
+  for (const auto& [origin, range] : seqs) {
+    out += origin + " " + std::to_string(range.first) + "-" + std::to_string(range.second) + ",";
+  }
+  return out + "]";
+}
+
+std::string Receipts(const google::protobuf::RepeatedPtrField<wire::Receipt>& receipts) {
+  std::string out;
+  for (const auto& r : receipts) out += " r:" + r.origin() + "@" + std::to_string(r.through_seq());
+  return out;
+}
+
 }  // namespace
+
+// "<ms> ms <from> -> <to> <kind> ...": receipts on hellos and acks, contents of bundles.
+std::string Simulation::Describe(const Frame& f) const {
+  const wire::Envelope& e = f.env;
+  std::string what = "other";
+  if (e.has_hello()) {
+    what =
+        "hello cost " + std::to_string(e.hello().cost_to_sink()) + Receipts(e.hello().receipts());
+  } else if (e.has_bundle()) {
+    what = "bundle " + std::to_string(e.bundle().bundle_seq()) + BundleContents(e.bundle());
+  } else if (e.has_ack()) {
+    what = "ack" + Receipts(e.ack().receipts());
+  } else if (e.has_telemetry()) {
+    what = "telemetry of " + e.telemetry().node();
+  }
+  return std::to_string(now_.count() / 1'000'000) + " ms " + nodes_[f.from]->id() + " -> " +
+         nodes_[f.to]->id() + " " + what;
+}
+
+std::string Simulation::Describe(const SimNode& node, const SimNode::Done& d) const {
+  return std::to_string(now_.count() / 1'000'000) + " ms " + node.id() + " write " +
+         std::to_string(static_cast<int>(d.req.kind)) + " punches " +
+         std::to_string(d.req.punches.size()) + " keys " + std::to_string(d.req.keys.size()) +
+         " receipts " + std::to_string(d.req.receipts.size()) + " added " +
+         std::to_string(d.outcome.added) + " duplicates " + std::to_string(d.outcome.duplicates) +
+         ": " + d.status.ToString();
+}
 
 // Relays and the sink: what they hold and how their bundles fared.
 void Simulation::DiagnoseCarriers(SimResult* r) {

@@ -53,7 +53,7 @@ class SimNode {
 
   // Opens the store (creating it the first time) and makes a new engine from `tmpl`.
   Status Start(relay::EngineOptions tmpl, uint64_t link_session);
-  // The process dies: engine gone, store closed. Pending writes are the caller's to drop.
+  // The process dies: engine gone, store closed, queued and running writes lost (counted).
   void Crash();
 
   bool alive() const { return engine_ != nullptr; }

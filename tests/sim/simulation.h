@@ -55,8 +55,6 @@ class Simulation {
   void SendFrame(int from, int to, bool up, wire::Envelope env);
   void SendDown(int from, const std::string& route, wire::Envelope env);
   void Deliver(const Frame& f);
-  std::string Describe(const Frame& f) const;  // for SimConfig::trace
-  std::string Describe(const SimNode& node, const SimNode::Done& d) const;
   void RunCommit(int n, uint64_t incarnation);
   void RecordSinkAccept(const relay::WriteRequest& w, const storage::IntakeOutcome& out);
   void Inject(int n);
@@ -85,7 +83,9 @@ class Simulation {
   void CountSink(SimResult* r, std::vector<int>* copies);
   void CountDelays(SimResult* r, const std::vector<int>& copies);
   void CountNodes(SimResult* r);
-  // sim_diagnose.cc: where the missing punches are, for a failed run's report.
+  // sim_diagnose.cc: where the missing punches are, for a failed run's report; trace lines.
+  std::string Describe(const Frame& f) const;
+  std::string Describe(const SimNode& node, const SimNode::Done& d) const;
   void Diagnose(SimResult* r, const std::vector<int>& copies);
   void DiagnoseCarriers(SimResult* r);
   void DiagnoseOrigin(SimResult* r, SimNode& node, const std::vector<int>& copies, size_t* budget);

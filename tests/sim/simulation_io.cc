@@ -38,34 +38,6 @@ std::optional<std::pair<int, uint64_t>> ParseRoute(const std::string& route, siz
 
 }  // namespace
 
-std::string Simulation::Describe(const Frame& f) const {
-  const wire::Envelope& e = f.env;
-  std::string what = e.has_hello()    ? "hello"
-                     : e.has_bundle() ? "bundle " + std::to_string(e.bundle().bundle_seq())
-                     : e.has_ack()    ? "ack"
-                                      : "other";
-  if (e.has_hello()) {
-    what += " cost " + std::to_string(e.hello().cost_to_sink());
-    for (const auto& r : e.hello().receipts()) {
-      what += " r:" + r.origin() + "@" + std::to_string(r.through_seq());
-    }
-  }
-  if (e.has_ack()) {
-    for (const auto& r : e.ack().receipts()) {
-      what += " r:" + r.origin() + "@" + std::to_string(r.through_seq());
-    }
-  }
-  return std::to_string(now_.count() / 1'000'000) + " ms " + nodes_[f.from]->id() + " -> " +
-         nodes_[f.to]->id() + " " + what;
-}
-
-std::string Simulation::Describe(const SimNode& node, const SimNode::Done& d) const {
-  return std::to_string(now_.count() / 1'000'000) + " ms " + node.id() + " write " +
-         std::to_string(static_cast<int>(d.req.kind)) + " punches " +
-         std::to_string(d.req.punches.size()) + " keys " + std::to_string(d.req.keys.size()) +
-         " receipts " + std::to_string(d.req.receipts.size()) + ": " + d.status.ToString();
-}
-
 void Simulation::Flush(int n) {
   SimNode& node = *nodes_[n];
   for (auto& a : node.engine().TakeActions()) {
