@@ -64,7 +64,7 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
     punches.assign(b.punches().begin(), b.punches().end());
   }
   if (punches.empty() || punches.size() > static_cast<size_t>(kMaxBundlePunches) ||
-      b.trace_size() > static_cast<int>(std::min(b.hop_limit(), kDefaultHopLimit)) ||
+      b.hop_limit() == 0 || b.trace_size() > kMaxTrace ||
       pending_accepts_.size() >= kMaxPendingAccepts ||
       (!pending_accepts_.empty() && pending_punches_ + punches.size() > kMaxPendingPunches)) {
     ++counters_.bundles_refused;
@@ -80,9 +80,14 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
   WriteRequest w;
   w.kind = WriteRequest::Kind::kAcceptBundle;
   w.punches = std::move(punches);
+  // A peer configured with a larger limit cannot buy its punches more hops than ours.
+  const uint32_t hops = kDefaultHopLimit - std::min(b.hop_limit(), kDefaultHopLimit) + 1;
   for (auto& p : w.punches) {
-    // Remember where they have been: our own bundles will carry it on as their trace.
-    if (options_.role != storage::Role::kSink) *p.mutable_path() = b.trace();
+    // Remember where they have been and how far they came: our own bundles carry it on.
+    if (options_.role != storage::Role::kSink) {
+      *p.mutable_path() = b.trace();
+      p.set_hops(hops);
+    }
   }
   RememberOrigins(frame.sender(), w.punches);
   const size_t w_punches = w.punches.size();

@@ -105,22 +105,27 @@ void Engine::FillWindow(MonoTime now) {
     uint64_t seq = next_bundle_seq_++;
     b->set_link_session(link->session);
     b->set_bundle_seq(seq);
-    b->set_hop_limit(kDefaultHopLimit);
     // The trace names every node these punches passed through: a receiver that finds itself
-    // in it would close a loop and refuses the bundle.
-    std::set<std::string> hops;
+    // in it would close a loop and refuses the bundle. Its length says nothing about hops
+    // (one entry per origin gateway at a relay); the hop limit comes from the punches.
+    std::set<std::string> seen;
     b->add_trace(options_.node_id);
+    uint32_t max_hops = 0;
     InFlight f;
     std::vector<wire::Punch> punches;
     punches.reserve(batch->size());
     for (auto& q : *batch) {
+      max_hops = std::max(max_hops, q.punch.hops());
       for (const auto& h : q.punch.path()) {
-        if (h != options_.node_id && hops.insert(h).second) b->add_trace(h);
+        if (b->trace_size() < kMaxTrace && h != options_.node_id && seen.insert(h).second) {
+          b->add_trace(h);
+        }
       }
       f.keys.push_back(storage::KeyOf(q.punch));
       punches.push_back(std::move(q.punch));
       cursor_ = q.qseq;
     }
+    b->set_hop_limit(max_hops >= kDefaultHopLimit ? 0 : kDefaultHopLimit - max_hops);
     b->set_packed(PackPunches(punches));  // ~4 bytes a punch at 1,000 instead of ~88
     f.backoff = options_.ack_timeout;
     f.next_retry = now + f.backoff;

@@ -45,9 +45,8 @@ TEST(SimDistrict, SameSeedSameRunOtherSeedOtherRun) {
   EXPECT_NE(a, c);
 }
 
-// The whole district for a week. DISABLED until the engine's bundle-trace bug is fixed (see
-// SimEngineBugs below): any run with 8 or more gateways per relay can hit it.
-TEST(SimDistrict, DISABLED_FullWeekFixedSeed) {
+// The whole district for a week (ctest also runs the titip-sim binary on seed 2).
+TEST(SimDistrict, FullWeekFixedSeed) {
   DistrictOptions o;
   o.seed = 1;
   SimResult r = Simulation(MakeDistrict(o)).Run();
@@ -127,14 +126,11 @@ TEST(SimFailover, PrimaryRelayCrashMidTransferMovesTrafficToBackup) {
   EXPECT_LT(r.p50_delay_s, 60);
 }
 
-// ENGINE BUG (reported; enable when fixed). A relay's bundle carries as its trace the union of
-// the paths of all its punches — one entry per origin gateway — and the receiver refuses a
-// bundle whose trace is longer than the hop limit (8). Twelve gateways sending at the same
-// moment (the 07:30 or 16:00 rush) leave punches of 8 or more origins queued at the relay; its
-// next bundle names them all, the sink refuses it, and the relay retries that bundle forever:
-// those punches never arrive and their origins' receipts stall behind them. District seed 1
-// hits it on day 1 at 16:13 (and seed 2 on day 0).
-TEST(SimEngineBugs, DISABLED_RelayBundleWithPunchesOfTwelveGatewaysIsStored) {
+// Regression for the first bug the simulator found (README.md, "Engine bugs found"): a relay's
+// bundle trace names every origin gateway it carries for, and the receiver used to read the
+// trace's length as a hop count and refuse, forever, any bundle that mixed punches of 8 or more
+// gateways — as the 07:30 and 16:00 rushes do.
+TEST(SimEngineBugs, RelayBundleWithPunchesOfTwelveGatewaysIsStored) {
   SimConfig c = Base(1);
   c.nodes.push_back(Node("agg", storage::Role::kSink, {}, CampusLan()));
   c.nodes.push_back(Node("relay", storage::Role::kRelay, {{"agg", 1}}, CampusLan()));

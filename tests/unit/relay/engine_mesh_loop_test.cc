@@ -1,6 +1,9 @@
 // Custody mesh, loop guards: two relays that (misconfigured) list each other never circle
 // punches nor invent a route between them, a relay never hands bundles back to a node that
-// sends it bundles, and a bundle whose trace holds the receiver (or is too long) is refused.
+// sends it bundles, a bundle whose trace holds the receiver or that has no hop left is refused,
+// and hops are counted per punch, not from the trace.
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "mesh_harness.h"
@@ -207,14 +210,15 @@ TEST(EngineMeshLoopTest, BundleWhoseTraceHoldsTheReceiverIsRefused) {
   m.AddNode("r1", Role::kRelay, {{kSink, 1}});
   m.Connect("r1", kSink);
   size_t i = 0;
-  auto bundle_with_trace = [&](std::vector<std::string> trace) {
+  auto bundle_with_trace = [&](std::vector<std::string> trace,
+                               uint32_t hop_limit = kDefaultHopLimit) {
     wire::Envelope e;
     e.set_version(kWireVersion);
     e.set_sender("r2");
     wire::Bundle* b = e.mutable_bundle();
     b->set_link_session(77);
     b->set_bundle_seq(++i);
-    b->set_hop_limit(kDefaultHopLimit);
+    b->set_hop_limit(hop_limit);
     for (auto& t : trace) b->add_trace(t);
     wire::Punch p = MakePunch("x", i);
     p.set_origin("gw");
@@ -226,20 +230,73 @@ TEST(EngineMeshLoopTest, BundleWhoseTraceHoldsTheReceiverIsRefused) {
   m.RunFor(Ms(3000));
   const uint64_t writes = m.node("r1").writes_ok, misrouted = m.misrouted;
   m.InjectDown("r1", "rt-stranger", bundle_with_trace({"r2", "r1", kGw}));
-  m.InjectDown("r1", "rt-stranger",
-               bundle_with_trace({"a", "b", "c", "d", "e", "f", "g", "h", "i"}));
+  m.InjectDown("r1", "rt-stranger", bundle_with_trace({"r2", kGw}, 0));  // no hop left
+  std::vector<std::string> huge(kMaxTrace + 1);
+  for (size_t k = 0; k < huge.size(); ++k) huge[k] = "n" + std::to_string(k);
+  m.InjectDown("r1", "rt-stranger", bundle_with_trace(huge));
   m.RunFor(Ms(500));
-  EXPECT_EQ(m.node("r1").engine->counters().bundles_refused, 2u);
+  EXPECT_EQ(m.node("r1").engine->counters().bundles_refused, 3u);
   EXPECT_EQ(m.node("r1").writes_ok, writes);
   EXPECT_EQ(m.misrouted, misrouted) << "a refused bundle was answered";
   EXPECT_EQ(m.CountersOf("r1").punches, 0u);
 
   // The same bundle without the loop is taken (and its ack goes to the stranger's route).
-  m.InjectDown("r1", "rt-stranger", bundle_with_trace({"r2", kGw}));
+  // A long trace is no reason to refuse: a relay's bundle names every gateway it carries for.
+  m.InjectDown("r1", "rt-stranger", bundle_with_trace({"r2", kGw}, 1));
+  m.InjectDown("r1", "rt-stranger",
+               bundle_with_trace(std::vector<std::string>(huge.begin(), huge.begin() + 40)));
   m.RunFor(Ms(500));
-  EXPECT_EQ(m.node("r1").engine->counters().bundles_refused, 2u);
-  EXPECT_EQ(m.CountersOf("r1").punches, 1u);
-  EXPECT_EQ(m.misrouted, misrouted + 1);
+  EXPECT_EQ(m.node("r1").engine->counters().bundles_refused, 3u);
+  EXPECT_EQ(m.CountersOf("r1").punches, 2u);
+  EXPECT_EQ(m.misrouted, misrouted + 2);
+}
+
+// Hops are counted per punch: each relay lowers the hop limit of the bundles it sends by the
+// hops its punches already made, however many gateways' punches (and trace entries) it mixes.
+TEST(EngineMeshLoopTest, HopLimitCountsLinksNotTraceEntries) {
+  Mesh m;
+  m.AddNode(kSink, Role::kSink);
+  m.AddNode("r2", Role::kRelay, {{kSink, 1}});
+  m.AddNode("r1", Role::kRelay, {{"r2", 1}});
+  m.Connect("r1", "r2");
+  m.Connect("r2", kSink);
+  std::vector<wire::Punch> all;
+  for (int g = 0; g < 12; ++g) {
+    const std::string gw = "gw-" + std::to_string(g);
+    m.AddNode(gw, Role::kOrigin, {{"r1", 1}});
+    m.Connect(gw, "r1");
+  }
+  // r1's bundles are swallowed while it collects the punches of all twelve; its restart then
+  // sends them afresh, mixed.
+  bool swallow = true;
+  m.link("r1", "r2").drop = [&](bool up, const wire::Envelope& e) {
+    return swallow && IsBundle(up, e);
+  };
+  for (int g = 0; g < 12; ++g) {
+    auto p = m.AddPunches("gw-" + std::to_string(g), "t" + std::to_string(g), 0, 3);
+    all.insert(all.end(), p.begin(), p.end());
+  }
+  ASSERT_TRUE(m.RunUntil([&] { return m.CountersOf("r1").queued == all.size(); }, Ms(60'000)));
+  swallow = false;
+  m.Restart("r1", false);
+  ASSERT_TRUE(m.RunUntilQuiet(Ms(120'000)));
+  ExpectSinkHoldsExactlyOnce(m, kSink, all);
+
+  std::map<std::string, std::set<uint32_t>> limits;  // sender -> hop limits it used
+  size_t longest_trace = 0;
+  for (const auto& f : m.sent) {
+    if (!IsBundle(f.up, f.frame)) continue;
+    limits[f.from].insert(f.frame.bundle().hop_limit());
+    if (f.from == "r2")
+      longest_trace = std::max<size_t>(longest_trace, f.frame.bundle().trace_size());
+  }
+  EXPECT_EQ(limits["gw-0"], (std::set<uint32_t>{kDefaultHopLimit}));
+  EXPECT_EQ(limits["r1"], (std::set<uint32_t>{kDefaultHopLimit - 1}));
+  EXPECT_EQ(limits["r2"], (std::set<uint32_t>{kDefaultHopLimit - 2}));
+  EXPECT_GT(longest_trace, static_cast<size_t>(kDefaultHopLimit)) << "r1 mixed the gateways";
+  for (const auto& id : {"r1", "r2", kSink}) {
+    EXPECT_EQ(m.node(id).engine->counters().bundles_refused, 0u) << id;
+  }
 }
 
 }  // namespace

@@ -25,7 +25,10 @@
 namespace titip::relay {
 
 inline constexpr uint32_t kWireVersion = 1;
+// Links a punch may cross from its origin to the sink. Counted per punch (Punch.hops), not
+// from the trace: a relay's bundle names every gateway whose punches it carries.
 inline constexpr uint32_t kDefaultHopLimit = 8;
+inline constexpr int kMaxTrace = 1024;  // node ids in one bundle's trace: far above any mesh
 inline constexpr int kMaxBundlePunches = 10000;       // protocol bound on one bundle
 inline constexpr size_t kMaxPendingAccepts = 256;     // bundles waiting for the receiver's disk
 inline constexpr size_t kMaxPendingPunches = 100000;  // and the punches in them (~40 MB)
