@@ -1,7 +1,8 @@
-// titip-gateway: the office box. Today its punches come from `titipctl import` (USB attlog
-// files written straight into its store); terminal adapters join with their issue.
+// titip-gateway: the office box: the custody daemon plus the terminal adapters.
+#include "titip/gateway/adapters.h"
 #include "titip/relay/daemon.h"
 
 int main(int argc, char** argv) {
-  return titip::relay::RunDaemon(argc, argv, titip::config::Role::kGateway);
+  return titip::relay::RunDaemon(argc, argv, titip::config::Role::kGateway,
+                                 titip::gateway::StartAdapters);
 }

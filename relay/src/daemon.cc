@@ -84,7 +84,8 @@ void Housekeeping(storage::Store& store, storage::GroupCommitter& committer, int
 // The engine's view of the store: queued punches and this node's own telemetry.
 class StoreSource : public PunchSource {
  public:
-  StoreSource(storage::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  StoreSource(storage::Store& store, const Clock& clock, const TerminalBoard& terminals)
+      : store_(store), clock_(clock), terminals_(terminals) {}
   Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after, size_t n,
                                                         size_t bytes) override {
     return store_.FetchQueued(after, n, bytes);
@@ -100,15 +101,17 @@ class StoreSource : public PunchSource {
       t.set_oldest_queued_age_s(
           std::max<int64_t>(0, (clock_.Wall().count() - c->oldest_queued_ms) / 1000));
     }
+    for (auto& ts : terminals_.ToWire(clock_.Wall().count())) *t.add_terminals() = std::move(ts);
     return t;
   }
 
  private:
   storage::Store& store_;
   const Clock& clock_;
+  const TerminalBoard& terminals_;
 };
 
-int Serve(const config::Config& cfg, config::Role role) {
+int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& factory) {
   storage::StoreOptions so;
   so.dir = cfg.node.state_dir;
   so.node_id = cfg.node.id;
@@ -144,7 +147,26 @@ int Serve(const config::Config& cfg, config::Role role) {
     lo.upstreams.push_back({u.id, u.endpoint});
   }
   eo.resend_after = std::chrono::seconds(cfg.link.resend_after_s);
-  StoreSource source(st, clock);
+  TerminalBoard terminals;
+  Services services;
+  if (factory) {
+    DaemonContext ctx{cfg, st, committer, clock, terminals};
+    auto started = factory(ctx);
+    if (!started.ok()) {
+      spdlog::critical("refusing to start: {}", started.status().ToString());
+      return ExitFor(started.status());
+    }
+    services = std::move(*started);
+  }
+  // Whatever happens to the loop, services stop before the committer and the store go.
+  struct StopServices {
+    Services& s;
+    ~StopServices() {
+      for (auto& x : s) x->Stop();
+      s.clear();
+    }
+  } stop_services{services};
+  StoreSource source(st, clock, terminals);
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
@@ -166,7 +188,7 @@ int Serve(const config::Config& cfg, config::Role role) {
 
 }  // namespace
 
-int RunDaemon(int argc, char** argv, config::Role role) {
+int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services) {
   CLI::App app{std::string(RoleName(role)) + ": titip daemon"};
   std::string config_path, log_level = "info";
   app.add_option("-c,--config", config_path, "TOML config file")->required();
@@ -192,7 +214,7 @@ int RunDaemon(int argc, char** argv, config::Role role) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return Serve(*loaded.config, role);
+  return Serve(*loaded.config, role, services);
 }
 
 }  // namespace titip::relay

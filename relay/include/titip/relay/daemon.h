@@ -5,6 +5,7 @@
 #pragma once
 
 #include "titip/config/config.h"
+#include "titip/relay/services.h"
 
 namespace titip::relay {
 
@@ -14,6 +15,7 @@ inline constexpr int kExitDataErr = 65;      // damaged store, foreign store
 inline constexpr int kExitUnavailable = 69;  // cannot bind/connect
 inline constexpr int kExitIoErr = 74;
 
-int RunDaemon(int argc, char** argv, config::Role role);
+// `services` (may be empty) starts what runs beside the custody loop (services.h).
+int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services = nullptr);
 
 }  // namespace titip::relay

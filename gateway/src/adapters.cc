@@ -1,0 +1,20 @@
+// One entry per adapter kind; each kind lives in its own file group (zk_*, adms_*, soap_*).
+#include "titip/gateway/adapters.h"
+
+#include <spdlog/spdlog.h>
+
+namespace titip::gateway {
+
+Result<relay::Services> StartAdapters(relay::DaemonContext& ctx) {
+  relay::Services out;
+  for (const auto& t : ctx.config.terminals) {
+    if (t.kind == "usb") continue;
+    spdlog::warn(
+        "terminal {}: kind '{}' has no adapter in this build; its punches must be "
+        "imported with titipctl import",
+        t.serial, t.kind);
+  }
+  return out;
+}
+
+}  // namespace titip::gateway

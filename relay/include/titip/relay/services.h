@@ -1,0 +1,74 @@
+// The seam between the custody daemon and what runs beside it in the same process: the
+// gateway's terminal adapters (ZK pull, ADMS push server, SOAP pull) and later the
+// aggregator's services. RunDaemon opens the store, starts the group committer, then asks the
+// role's ServiceFactory for its services; they run on their own threads, write only through
+// the committer (never their own transactions: one writer per store) and report terminal
+// state on the TerminalBoard, which telemetry and the runtime status read.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "titip.pb.h"
+#include "titip/common/clock.h"
+#include "titip/common/status.h"
+#include "titip/config/config.h"
+#include "titip/storage/group_commit.h"
+#include "titip/storage/store.h"
+
+namespace titip::relay {
+
+// Latest state of each terminal, by serial; thread-safe.
+class TerminalBoard {
+ public:
+  struct Entry {
+    bool up = false;
+    bool skew_known = false;
+    int64_t clock_skew_s = 0;     // terminal clock minus gateway clock
+    int64_t last_contact_ms = 0;  // gateway wall clock, Unix ms; 0 = never
+    uint64_t records = 0;         // log records on the terminal at the last look (0 unknown)
+    uint64_t capacity = 0;        // log capacity (0 unknown)
+    std::string last_error;       // empty when the last contact went well
+  };
+  void Update(const std::string& serial, const std::function<void(Entry&)>& fn) {
+    std::lock_guard<std::mutex> l(mu_);
+    fn(entries_[serial]);
+  }
+  std::map<std::string, Entry> Snapshot() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return entries_;
+  }
+  // For telemetry: one TerminalState per terminal, ages against `now_ms`.
+  std::vector<wire::TerminalState> ToWire(int64_t now_ms) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+struct DaemonContext {
+  const config::Config& config;
+  storage::Store& store;
+  storage::GroupCommitter& committer;
+  const Clock& clock;
+  TerminalBoard& terminals;
+};
+
+// Something running beside the custody loop. Stop() asks it to finish; the destructor waits
+// for its threads. Both are called on the main thread after the loop returned.
+class Service {
+ public:
+  virtual ~Service() = default;
+  virtual void Stop() = 0;
+};
+
+using Services = std::vector<std::unique_ptr<Service>>;
+// Starts the role's services; an error stops the daemon before it serves (exit code from the
+// status, the message logged).
+using ServiceFactory = std::function<Result<Services>(DaemonContext&)>;
+
+}  // namespace titip::relay
