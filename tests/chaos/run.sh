@@ -58,9 +58,9 @@ gws=()
 for ((g = 0; g < GATEWAYS; g++)); do gws+=("gw$g"); done
 nodes=(agg relay-a relay-b "${gws[@]}")
 topo_up "${nodes[@]}"
-write_aggregator agg
-write_relay relay-a agg
-write_relay relay-b agg
+write_listener aggregator agg
+write_listener relay relay-a agg
+write_listener relay relay-b agg
 for ((g = 0; g < GATEWAYS; g++)); do
   # Half the gateways may also reach the aggregator directly (campus units); gw0's store is
   # tiny, so its imports hit the map cap until receipts let it prune.

@@ -17,30 +17,16 @@ resend_after_s = ${1:-20}
 TOML
 }
 
-write_aggregator() {
-  ROLE_OF[$1]=aggregator
-  cat >"$W/$1.toml" <<TOML
-[node]
-id = "$1"
-unit = "bkpsdm"
-state_dir = "$W/state/$1"
-listen = "tcp://${ADDR_OF[$1]}:7450"
-$(link_section)
-TOML
-}
-
-write_relay() {  # id upstream
-  ROLE_OF[$1]=relay
-  cat >"$W/$1.toml" <<TOML
-[node]
-id = "$1"
-state_dir = "$W/state/$1"
-listen = "tcp://${ADDR_OF[$1]}:7450"
-[[upstream]]
-id = "$2"
-endpoint = "tcp://${ADDR_OF[$2]}:7450"
-$(link_section)
-TOML
+# A listening node (aggregator, or relay with one upstream): same [node] and [link] shape.
+write_listener() {  # role id [upstream]
+  ROLE_OF[$2]=$1
+  {
+    printf '[node]\nid = "%s"\nunit = "%s"\nstate_dir = "%s"\nlisten = "tcp://%s:7450"\n' \
+      "$2" "$2" "$W/state/$2" "${ADDR_OF[$2]}"
+    [ -n "${3:-}" ] &&
+      printf '[[upstream]]\nid = "%s"\nendpoint = "tcp://%s:7450"\n' "$3" "${ADDR_OF[$3]}"
+    link_section
+  } >"$W/$2.toml"
 }
 
 write_gateway() {  # id serial map_cap_mb upstream...
