@@ -66,7 +66,9 @@ namespace {
 bool IdentityMatches(const zmq::message_t& body, const wire::Envelope& env,
                      LoopCounters& counters) {
   const char* user = zmq_msg_gets(body.handle(), "User-Id");
-  if (user != nullptr && env.sender() == user) return true;
+  const bool hello_ok = !env.has_hello() || env.hello().node().empty() ||
+                        (user != nullptr && env.hello().node() == user);
+  if (user != nullptr && env.sender() == user && hello_ok) return true;
   ++counters.frames_unauthenticated;
   if (counters.frames_unauthenticated <= 20 || counters.frames_unauthenticated % 1000 == 0) {
     const char* addr = zmq_msg_gets(body.handle(), "Peer-Address");
