@@ -29,10 +29,10 @@ Result<Allowlist> ParseAllowlist(const std::string& text, const std::string& pat
     size_t first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
     std::istringstream fields(line);
-    std::string node, key, extra;
-    fields >> node >> key >> extra;
-    if (key.empty() || !extra.empty()) {
-      return Status::Invalid(where() + "want \"<node-id> <z85-public-key>\"");
+    std::string node, key, flag, extra;
+    fields >> node >> key >> flag >> extra;
+    if (key.empty() || !extra.empty() || (!flag.empty() && flag != "relay")) {
+      return Status::Invalid(where() + "want \"<node-id> <z85-public-key> [relay]\"");
     }
     if (!ValidNodeId(node)) {
       return Status::Invalid(where() + "bad node id '" + node + "' (want [a-z0-9-]{1,32})");
@@ -45,6 +45,7 @@ Result<Allowlist> ParseAllowlist(const std::string& text, const std::string& pat
     if (!inserted && it->second != node) {
       return Status::Invalid(where() + "key already belongs to node '" + it->second + "'");
     }
+    if (!flag.empty()) list.relays.insert(node);
   }
   return list;
 }

@@ -208,6 +208,9 @@ Status NodeLoop::Run() {
     if (s.down) {
       ReceiveAll(*s.down, true, sec.has_value(), counters_,
                  [&](const std::string& peer, const wire::Envelope& e) {
+                   if (s.zap && !OriginsAllowed(e, s.zap->MayRelay(e.sender()), counters_)) {
+                     return;
+                   }
                    engine_.OnDownstreamFrame(now, peer, e);
                  });
     }

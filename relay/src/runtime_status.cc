@@ -53,7 +53,8 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
                    {"frames_unauthenticated", s.loop.frames_unauthenticated},
                    {"zap_accepted", s.loop.zap_accepted},
                    {"zap_rejected", s.loop.zap_rejected},
-                   {"handshakes_failed", s.loop.handshakes_failed}};
+                   {"handshakes_failed", s.loop.handshakes_failed},
+                   {"bundles_foreign_origin", s.loop.bundles_foreign_origin}};
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

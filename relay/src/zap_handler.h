@@ -30,6 +30,7 @@ class ZapHandler {
   // Re-reads the allowlist file; on error the old list stays in force.
   Status Reload();
   size_t size() const { return list_.node_by_key.size(); }
+  bool MayRelay(const std::string& node) const { return list_.relays.count(node) != 0; }
 
  private:
   void HandleOne(std::vector<zmq::message_t>& req, LoopCounters& counters);
@@ -38,6 +39,10 @@ class ZapHandler {
   Allowlist list_;
   std::string path_;
 };
+
+// False (counted, logged) when `env` is a bundle carrying a punch whose origin is not its
+// sender and the sender may not relay. Undecodable bundles pass: the engine refuses them.
+bool OriginsAllowed(const wire::Envelope& env, bool may_relay, LoopCounters& counters);
 
 // CURVE options; set before bind/connect. Keys are z85.
 void MakeCurveServer(zmq::socket_t& s, const std::string& secret_z85);

@@ -28,11 +28,16 @@ class SecureMeshTest : public ::testing::Test {
     return pub;
   }
   std::string KeyPath(const std::string& name) const { return dir_ + "/" + name + ".key"; }
-  // Allowlist file for `listener` with "<node> <key of keyname>" lines.
-  std::string Allowlist(const std::string& listener,
-                        const std::vector<std::pair<std::string, std::string>>& node_key) {
+  struct Entry {
+    std::string node, key;  // key: the name given to Keygen
+    bool relay = false;
+  };
+  // Allowlist file for `listener` with "<node> <key of keyname> [relay]" lines.
+  std::string Allowlist(const std::string& listener, const std::vector<Entry>& entries) {
     std::string text = "# who may connect to " + listener + "\n";
-    for (const auto& [node, key] : node_key) text += node + " " + keys_.at(key) + "\n";
+    for (const auto& e : entries) {
+      text += e.node + " " + keys_.at(e.key) + (e.relay ? " relay" : "") + "\n";
+    }
     std::string path = dir_ + "/" + listener + ".allowed";
     WriteFile(path, text);
     return path;
@@ -69,12 +74,14 @@ class SecureMeshTest : public ::testing::Test {
   }
   // Imports a generated attlog (about users × days punches) into gateway `name`.
   size_t ImportPunches(const std::string& name, int users, int days) {
-    RunResult gen = titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat",
-                         "--users", std::to_string(users), "--days", std::to_string(days),
-                         "--start", "2026-11-02", "--seed", "7"});
+    RunResult gen =
+        titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir_ + "/attlog.dat",
+                             "--users", std::to_string(users), "--days", std::to_string(days),
+                             "--start", "2026-11-02", "--seed", "7"});
     EXPECT_EQ(gen.exit_code, 0);
-    RunResult imp = titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/" + name + ".toml", "--json",
-                         "import", dir_ + "/attlog.dat", "--terminal", "A6F1190360012"});
+    RunResult imp =
+        titip::testing::Run({BinPath("titipctl"), "--config", dir_ + "/" + name + ".toml", "--json",
+                             "import", dir_ + "/attlog.dat", "--terminal", "A6F1190360012"});
     EXPECT_EQ(imp.exit_code, 0) << imp.out;
     auto j = nlohmann::json::parse(imp.out, nullptr, false);
     return j.is_discarded() ? 0 : j.value("added", size_t{0});

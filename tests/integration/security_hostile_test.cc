@@ -28,7 +28,7 @@ wire::Envelope Hello(const std::string& sender) {
 }
 
 // A plausible bundle of real-looking punches: its truncations are the interesting junk.
-std::string BundleBytes(const std::string& sender) {
+std::string BundleBytes(const std::string& sender, const std::string& origin = "") {
   wire::Envelope e;
   e.set_version(1);
   e.set_sender(sender);
@@ -38,7 +38,7 @@ std::string BundleBytes(const std::string& sender) {
   b->set_hop_limit(8);
   for (int i = 0; i < 20; ++i) {
     wire::Punch* p = b->add_punches();
-    p->set_origin(sender);
+    p->set_origin(origin.empty() ? sender : origin);
     p->set_epoch(7);
     p->set_seq(i + 1);
     p->set_terminal("A6F1190360012");
@@ -173,15 +173,18 @@ TEST_F(HostileInput, CurveDaemonSurvivesJunkFromAllowedAndUnknownPeers) {
   s.set(zmq::sockopt::curve_secretkey, gw->secret_z85);
   s.connect(Endpoint(port));
   uint64_t sent = ThrowJunk(s, "kec-a");
-  std::string forged = BundleBytes("kec-b");
+  std::string forged = BundleBytes("kec-b");  // someone else's name
   (void)s.send(zmq::buffer(forged), zmq::send_flags::none);
-  ++sent;
+  std::string foreign = BundleBytes("kec-a", "kec-z");  // own name, another office's punches
+  (void)s.send(zmq::buffer(foreign), zmq::send_flags::none);
+  sent += 2;
   ASSERT_TRUE(WaitFor([&] { return Counter("agg", "frames_in") >= sent; }, 30000))
       << Counter("agg", "frames_in") << " of " << sent;
   EXPECT_TRUE(AnswersHello(s, "kec-a"));
   EXPECT_TRUE(agg.Running());
   EXPECT_GE(Counter("agg", "frames_malformed"), uint64_t{kRandomFrames} - 10);
   EXPECT_GE(Counter("agg", "frames_unauthenticated"), 1u);
+  EXPECT_GE(Counter("agg", "bundles_foreign_origin"), 1u);
   EXPECT_TRUE(Punches(dir_ + "/agg").empty());
 }
 

@@ -53,7 +53,7 @@ TEST_F(SecurityMesh, CorrectKeysDeliverEverythingExactlyOnceOverTwoHops) {
   Keygen("gw");
   int agg_port = FreeTcpPort(), relay_port = FreeTcpPort();
   NodeConfig("agg", "bkpsdm", agg_port,
-             Security(KeyPath("agg"), Allowlist("agg", {{"diskominfo", "relay"}})));
+             Security(KeyPath("agg"), Allowlist("agg", {{"diskominfo", "relay", true}})));
   NodeConfig("relay", "diskominfo", relay_port,
              Security(KeyPath("relay"), Allowlist("relay", {{"kec-a", "gw"}})) +
                  Upstream("bkpsdm", agg_port, agg_pub));
@@ -80,6 +80,32 @@ TEST_F(SecurityMesh, CorrectKeysDeliverEverythingExactlyOnceOverTwoHops) {
   EXPECT_TRUE(WaitFor([&] { return Counter("agg", "zap_accepted") >= 1; }, 5000));
   EXPECT_EQ(Counter("agg", "zap_rejected"), 0u);
   EXPECT_EQ(Counter("agg", "frames_unauthenticated"), 0u);
+}
+
+// The same mesh with the relay listed but not marked `relay`: its key proves it is diskominfo,
+// but the punches it hands over are kec-a's, so the aggregator drops them all.
+TEST_F(SecurityMesh, UnmarkedRelayCannotHandOverOthersPunches) {
+  std::string agg_pub = Keygen("agg"), relay_pub = Keygen("relay");
+  Keygen("gw");
+  int agg_port = FreeTcpPort(), relay_port = FreeTcpPort();
+  NodeConfig("agg", "bkpsdm", agg_port,
+             Security(KeyPath("agg"), Allowlist("agg", {{"diskominfo", "relay"}})));
+  NodeConfig("relay", "diskominfo", relay_port,
+             Security(KeyPath("relay"), Allowlist("relay", {{"kec-a", "gw"}})) +
+                 Upstream("bkpsdm", agg_port, agg_pub));
+  NodeConfig("gw", "kec-a", 0,
+             Security(KeyPath("gw")) + Upstream("diskominfo", relay_port, relay_pub), true);
+  size_t n = ImportPunches("gw", 10, 7);
+  ASSERT_GT(n, 50u);
+  Process agg = Start("titip-aggregator", "agg");
+  Process relay = Start("titip-relay", "relay");
+  Process gw = Start("titip-gateway", "gw");
+  ASSERT_TRUE(WaitFor([&] { return Counter("agg", "bundles_foreign_origin") >= 2; }, 20000))
+      << ReadFile(dir_ + "/agg.log");
+  EXPECT_TRUE(Punches(dir_ + "/agg").empty());
+  EXPECT_EQ(Counter("agg", "bundles_received"), 0u);
+  EXPECT_EQ(Queue(dir_ + "/gw").value("undelivered", 0), n);  // no receipt ever came back
+  EXPECT_NE(ReadFile(dir_ + "/agg.log").find("is not marked 'relay'"), std::string::npos);
 }
 
 // A gateway whose key is not on the aggregator's list: turned away at the handshake, so not

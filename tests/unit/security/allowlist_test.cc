@@ -25,13 +25,22 @@ TEST(Allowlist, OneNodeMayHoldTwoKeysDuringRotation) {
   EXPECT_EQ(r->node_by_key.size(), 2u);
 }
 
+TEST(Allowlist, RelayFlagMarksNodesThatMayCarryOthersPunches) {
+  auto r = ParseAllowlist("diskominfo " + kKeyA + " relay\nkec-b " + kKeyB + "\n", "f");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->relays, std::set<std::string>{"diskominfo"});
+  auto bad = ParseAllowlist("kec-b " + kKeyB + " admin\n", "f");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("f:1: want"), std::string::npos);
+}
+
 TEST(Allowlist, BadLinesNameFileAndLine) {
   struct Case {
     std::string text, needle;
   };
   for (const Case& c : std::vector<Case>{
            {"kec-a " + kKeyA + "\n# ok\nkec-b\n", "keys:3: want"},
-           {"kec-a " + kKeyA + " extra\n", "keys:1: want"},
+           {"kec-a " + kKeyA + " relay extra\n", "keys:1: want"},
            {"\nKEC-A " + kKeyA + "\n", "keys:2: bad node id 'KEC-A'"},
            {"kec-a notakey\n", "keys:1: 'notakey' is not"},
            {"kec-a " + std::string(40, '~') + "\n", "keys:1:"},

@@ -56,6 +56,7 @@ struct LoopCounters {
   // handshakes_failed: our own upstream links refused (bad key, CURVE mismatch).
   uint64_t frames_unauthenticated = 0, zap_accepted = 0, zap_rejected = 0;
   uint64_t handshakes_failed = 0;
+  uint64_t bundles_foreign_origin = 0;  // others' punches from a node not marked `relay`
 };
 
 class NodeLoop {

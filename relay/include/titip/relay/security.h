@@ -5,11 +5,14 @@
 //    Mode must give group and others nothing (0600): a readable key lets anyone on the box
 //    speak as this node, so the daemons refuse to start instead of warning.
 //  - public key file (FILE.pub): one line, the 40-char z85 public key.
-//  - allowlist: lines "<node-id> <z85-public-key>"; '#' comments and blank lines ignored; a
-//    node may have several keys (rotation), a key belongs to one node only.
+//  - allowlist: lines "<node-id> <z85-public-key> [relay]"; '#' comments and blank lines
+//    ignored; a node may have several keys (rotation), a key belongs to one node only. Only a
+//    node marked `relay` may hand over punches whose origin is another node: a stolen office
+//    key then forges that office's punches at worst, not the whole district's.
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "titip/common/status.h"
@@ -30,9 +33,9 @@ Status WriteKeypairFiles(const std::string& path, const CurveKeypair& keys);
 // run) when group or others have any permission on it; InvalidArgument when malformed.
 Result<CurveKeypair> LoadSecretKeyFile(const std::string& path);
 
-// Public key (32 raw bytes) → node id.
 struct Allowlist {
-  std::map<std::string, std::string> node_by_key;
+  std::map<std::string, std::string> node_by_key;  // public key (32 raw bytes) → node id
+  std::set<std::string> relays;                    // nodes marked `relay`
 };
 // Errors name "FILE:LINE: ..." so an operator can fix the exact line.
 Result<Allowlist> ParseAllowlist(const std::string& text, const std::string& path_for_messages);
