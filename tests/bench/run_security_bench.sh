@@ -62,7 +62,9 @@ node_toml() {
 keys=$WORK/keys
 mkdir -p "$keys"
 for n in bkpsdm diskominfo kec-sekernan; do "$CTL" keygen --out "$keys/$n.key" >/dev/null 2>&1; done
-for n in diskominfo kec-sekernan; do echo "$n $(cat "$keys/$n.key.pub")"; done >"$keys/allowed"
+# One allowlist for both listeners; the relay is marked so it may hand over the gateway's punches.
+{ echo "diskominfo $(cat "$keys/diskominfo.key.pub") relay"
+  echo "kec-sekernan $(cat "$keys/kec-sekernan.key.pub")"; } >"$keys/allowed"
 att=$WORK/attlog.dat
 "$BIN/titip-termsim" attlog --out "$att" --users "$USERS" --days 84 --start 2026-09-07 --seed 7 >/dev/null
 
