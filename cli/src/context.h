@@ -12,7 +12,7 @@ namespace titip::cli {
 
 // sysexits (SPEC §9).
 inline constexpr int kOk = 0, kUsage = 64, kDataErr = 65, kNoInput = 66, kUnavailable = 69,
-                     kIoErr = 74, kTempFail = 75, kConfig = 78;
+                     kCantCreat = 73, kIoErr = 74, kTempFail = 75, kConfig = 78;
 
 struct Context {
   std::string config_path;
@@ -40,5 +40,7 @@ int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
 int CmdStatus(Context& ctx);
 // Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
 int CmdMesh(Context& ctx);
+// Writes a CURVE keypair: secret to `out` (0600), public to `out`.pub and stdout.
+int CmdKeygen(Context& ctx, const std::string& out);
 
 }  // namespace titip::cli

@@ -30,7 +30,11 @@ int main(int argc, char** argv) {
   punches->add_flag("--csv", csv, "CSV instead of JSON lines");
   auto* status = app.add_subcommand("status", "one screen: is everything delivered?");
   auto* mesh = app.add_subcommand("mesh", "aggregator: every node's latest telemetry");
-  for (auto* sub : {imp, queue, punches, status, mesh}) {
+  std::string key_out;
+  auto* keygen = app.add_subcommand("keygen", "write a CURVE keypair, print the public key");
+  keygen->add_option("--out", key_out, "secret key file to create (public key: FILE.pub)")
+      ->required();
+  for (auto* sub : {imp, queue, punches, status, mesh, keygen}) {
     sub->add_flag("--json", ctx.json, "machine-readable output");
   }
   try {
@@ -39,6 +43,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kUsage;
   }
+  if (*keygen) return CmdKeygen(ctx, key_out);  // needs no config or store
   if (int rc = ctx.Resolve(); rc != kOk) return rc;
   if (*imp) return CmdImport(ctx, file, terminal, utc_offset);
   if (*queue) return CmdQueue(ctx);

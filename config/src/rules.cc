@@ -20,7 +20,21 @@ void Forbid(const toml::table& root, std::string_view name, const std::string& w
 }
 
 void CheckSecurityNeeds(const toml::table& root, const Config& config, Errors& errors) {
-  if (!config.security) return;
+  if (!config.security) {
+    // A key without [security] means the operator believes the link is encrypted; it is not.
+    for (size_t i = 0; i < config.upstreams.size(); ++i) {
+      if (config.upstreams[i].public_key.empty()) continue;
+      const toml::node* k = root["upstream"][i]["public_key"].node();
+      errors.Add(k == nullptr ? 0 : LineOf(*k), "upstream[" + std::to_string(i) + "].public_key",
+                 "set, but there is no [security] section, so this link would be plaintext; "
+                 "add [security] secret_key_file or remove public_key");
+    }
+    return;
+  }
+  if (config.security->secret_key_file == config.security->allowed_keys_file) {
+    errors.Add(LineOfTable(root, "security"), "security.allowed_keys_file",
+               "is the secret key file; they must be two files");
+  }
   if (!config.node.listen.empty() && config.security->allowed_keys_file.empty()) {
     errors.Add(LineOfTable(root, "security"), "security.allowed_keys_file",
                "required with [security] when node.listen is set (who may connect?)");

@@ -14,16 +14,23 @@
 
 #include "titip/relay/node_loop.h"
 #include "titip/relay/runtime_status.h"
+#include "titip/relay/security_setup.h"
 #include "titip/storage/group_commit.h"
 
 namespace titip::relay {
 namespace {
 
 int g_stop_fd = -1;
+int g_reload_fd = -1;
 
 void OnSignal(int) {
   uint64_t one = 1;
   (void)!write(g_stop_fd, &one, sizeof one);
+}
+
+void OnReload(int) {  // SIGHUP: re-read the allowlist
+  uint64_t one = 1;
+  (void)!write(g_reload_fd, &one, sizeof one);
 }
 
 const char* RoleName(config::Role r) {
@@ -111,7 +118,8 @@ class StoreSource : public PunchSource {
   const TerminalBoard& terminals_;
 };
 
-int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& factory) {
+int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& factory,
+          std::optional<NodeLoopOptions::Security> security) {
   storage::StoreOptions so;
   so.dir = cfg.node.state_dir;
   so.node_id = cfg.node.id;
@@ -144,7 +152,7 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   lo.listen = cfg.node.listen;
   for (const auto& u : cfg.upstreams) {
     eo.upstreams.push_back({u.id, u.priority});
-    lo.upstreams.push_back({u.id, u.endpoint});
+    lo.upstreams.push_back({u.id, u.endpoint, u.public_key});
   }
   eo.resend_after = std::chrono::seconds(cfg.link.resend_after_s);
   TerminalBoard terminals;
@@ -170,6 +178,8 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
+  lo.reload_fd = g_reload_fd;
+  lo.security = std::move(security);
   int tick = 0;
   lo.on_second = [&] { Housekeeping(st, committer, &tick); };
   NodeLoop loop(lo, engine, st, committer, clock);
@@ -205,16 +215,31 @@ int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services)
     spdlog::critical("bad config: {}", loaded.error->ToString());
     return config::kExitConfig;
   }
+  std::optional<NodeLoopOptions::Security> security;
   if (!loaded.config->security) {
     spdlog::warn("no [security] section: links are plaintext and unauthenticated");
+  } else {
+    // Before the store opens: a leaked or broken key is a config error, exit 78 (security_setup.h).
+    auto sec = LoadLinkSecurity(*loaded.config->security, !loaded.config->node.listen.empty());
+    if (!sec.ok()) {
+      spdlog::critical("refusing to start: {}", sec.status().message());
+      return config::kExitConfig;
+    }
+    spdlog::info("CURVE on every link; public key {}, {} allowlisted keys", sec->keys.public_z85,
+                 sec->allowlist.node_by_key.size());
+    security = std::move(*sec);
   }
   g_stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   struct sigaction sa = {};
   sa.sa_handler = OnSignal;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  g_reload_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  struct sigaction hup = {};
+  hup.sa_handler = OnReload;
+  sigaction(SIGHUP, &hup, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return Serve(*loaded.config, role, services);
+  return Serve(*loaded.config, role, services, std::move(security));
 }
 
 }  // namespace titip::relay

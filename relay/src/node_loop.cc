@@ -11,15 +11,19 @@
 
 #include <zmq.hpp>
 
+#include "curve_redial.h"
 #include "titip/relay/runtime_status.h"
+#include "zap_handler.h"
 #include "zmq_sockets.h"
 
 namespace titip::relay {
 
 struct NodeLoop::Sockets {
   zmq::context_t ctx{1};
-  std::vector<zmq::socket_t> up;      // DEALER per upstream, in options_.upstreams order
-  std::optional<zmq::socket_t> down;  // ROUTER
+  std::unique_ptr<ZapHandler> zap;  // before `down`: bound before the CURVE server binds
+  std::vector<zmq::socket_t> up;    // DEALER per upstream, in options_.upstreams order
+  std::vector<std::unique_ptr<HandshakeWatch>> watch;  // one per DEALER: redial when refused
+  std::optional<zmq::socket_t> down;                   // ROUTER
 };
 
 NodeLoop::NodeLoop(NodeLoopOptions options, Engine& engine, storage::Store& store,
@@ -139,15 +143,32 @@ void NodeLoop::WriteRuntimeStatus() {
   }
 }
 
+void NodeLoop::ReloadIfAsked() {
+  uint64_t n;
+  if (read(options_.reload_fd, &n, sizeof n) != sizeof n) return;
+  if (!sockets_->zap) return;
+  if (Status st = sockets_->zap->Reload(); !st.ok()) {
+    spdlog::error("allowlist not reloaded, the old one stays in force: {}", st.ToString());
+  } else {
+    spdlog::info("allowlist reloaded: {} keys", sockets_->zap->size());
+  }
+}
+
 Status NodeLoop::Run() {
   Sockets& s = *sockets_;
+  const auto& sec = options_.security;
   try {
     if (!options_.listen.empty()) {
+      if (sec) s.zap = std::make_unique<ZapHandler>(s.ctx, sec->allowlist, sec->allowlist_path);
       s.down.emplace(MakeRouter(s.ctx, options_.max_frame_bytes));
+      if (sec) MakeCurveServer(*s.down, sec->keys.secret_z85);
       s.down->bind(options_.listen);
     }
     for (const auto& u : options_.upstreams) {
       s.up.push_back(MakeDealer(s.ctx, options_.max_frame_bytes));
+      if (sec) MakeCurveClient(s.up.back(), sec->keys, u.public_key);
+      s.watch.push_back(
+          std::make_unique<HandshakeWatch>(s.ctx, s.up.back(), u.id, u.endpoint, s.watch.size()));
       s.up.back().connect(u.endpoint);
     }
   } catch (const zmq::error_t& e) {
@@ -160,6 +181,9 @@ Status NodeLoop::Run() {
     items.push_back({nullptr, options_.stop_fd, ZMQ_POLLIN, 0});
     for (auto& u : s.up) items.push_back({u.handle(), 0, ZMQ_POLLIN, 0});
     if (s.down) items.push_back({s.down->handle(), 0, ZMQ_POLLIN, 0});
+    if (options_.reload_fd >= 0) items.push_back({nullptr, options_.reload_fd, ZMQ_POLLIN, 0});
+    if (s.zap) items.push_back({s.zap->socket().handle(), 0, ZMQ_POLLIN, 0});
+    for (auto& w : s.watch) items.push_back({w->events().handle(), 0, ZMQ_POLLIN, 0});
     try {
       zmq::poll(items, options_.tick);
     } catch (const zmq::error_t& e) {
@@ -167,17 +191,28 @@ Status NodeLoop::Run() {
     }
     if (items[1].revents & ZMQ_POLLIN) break;
     if (items[0].revents & ZMQ_POLLIN) DrainCompletions();
+    if (options_.reload_fd >= 0) ReloadIfAsked();
+    if (s.zap) s.zap->HandleAll(counters_);
     MonoTime now = clock_.Mono();
+    for (size_t i = 0; i < s.watch.size(); ++i) {
+      s.watch[i]->OnEvents(now, counters_);
+      s.watch[i]->MaybeRedial(now, s.up[i]);
+    }
     for (size_t i = 0; i < s.up.size(); ++i) {
       const std::string& id = options_.upstreams[i].id;
-      ReceiveAll(s.up[i], false, counters_, [&](const std::string&, const wire::Envelope& e) {
-        engine_.OnUpstreamFrame(now, id, e);
-      });
+      ReceiveAll(s.up[i], false, false, counters_,
+                 [&](const std::string&, const wire::Envelope& e) {
+                   engine_.OnUpstreamFrame(now, id, e);
+                 });
     }
     if (s.down) {
-      ReceiveAll(*s.down, true, counters_, [&](const std::string& peer, const wire::Envelope& e) {
-        engine_.OnDownstreamFrame(now, peer, e);
-      });
+      ReceiveAll(*s.down, true, sec.has_value(), counters_,
+                 [&](const std::string& peer, const wire::Envelope& e) {
+                   if (s.zap && !OriginsAllowed(e, s.zap->MayRelay(e.sender()), counters_)) {
+                     return;
+                   }
+                   engine_.OnDownstreamFrame(now, peer, e);
+                 });
     }
     engine_.OnTick(now);
     Execute(engine_.TakeActions());

@@ -49,7 +49,12 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
                    {"frames_out", s.loop.frames_out},
                    {"frames_malformed", s.loop.frames_malformed},
                    {"frames_dropped", s.loop.frames_dropped},
-                   {"writes_failed", s.loop.writes_failed}};
+                   {"writes_failed", s.loop.writes_failed},
+                   {"frames_unauthenticated", s.loop.frames_unauthenticated},
+                   {"zap_accepted", s.loop.zap_accepted},
+                   {"zap_rejected", s.loop.zap_rejected},
+                   {"handshakes_failed", s.loop.handshakes_failed},
+                   {"bundles_foreign_origin", s.loop.bundles_foreign_origin}};
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

@@ -59,7 +59,29 @@ bool SendToPeer(zmq::socket_t& router, const std::string& peer, const std::strin
   }
 }
 
-void ReceiveAll(zmq::socket_t& sock, bool routed, LoopCounters& counters,
+namespace {
+
+// A peer may authenticate as node X (its key) and claim to be Y in its frames: that would let
+// one stolen gateway key speak for every office. Dropped without an ack, so nothing is stored.
+bool IdentityMatches(const zmq::message_t& body, const wire::Envelope& env,
+                     LoopCounters& counters) {
+  const char* user = zmq_msg_gets(body.handle(), "User-Id");
+  const bool hello_ok = !env.has_hello() || env.hello().node().empty() ||
+                        (user != nullptr && env.hello().node() == user);
+  if (user != nullptr && env.sender() == user && hello_ok) return true;
+  ++counters.frames_unauthenticated;
+  if (counters.frames_unauthenticated <= 20 || counters.frames_unauthenticated % 1000 == 0) {
+    const char* addr = zmq_msg_gets(body.handle(), "Peer-Address");
+    spdlog::warn("dropped frame from {}: claims node '{}' but its key belongs to '{}'; {} so far",
+                 addr ? addr : "?", env.sender().substr(0, 64), user ? user : "(none)",
+                 counters.frames_unauthenticated);
+  }
+  return false;
+}
+
+}  // namespace
+
+void ReceiveAll(zmq::socket_t& sock, bool routed, bool bind_identity, LoopCounters& counters,
                 const std::function<void(const std::string&, const wire::Envelope&)>& fn) {
   for (int budget = 0; budget < 1000; ++budget) {
     std::vector<zmq::message_t> parts;
@@ -83,6 +105,7 @@ void ReceiveAll(zmq::socket_t& sock, bool routed, LoopCounters& counters,
       }
       continue;
     }
+    if (bind_identity && !IdentityMatches(parts.back(), env, counters)) continue;
     fn(routed ? parts.front().to_string() : std::string(), env);
   }
 }

@@ -160,6 +160,20 @@ TEST(ConfigRules, SecurityNeedsUpstreamKey) {
   EXPECT_TRUE(FailedAt(Gateway("public_key = \"short\"\n"), "upstream[0].public_key", 9, "40"));
 }
 
+TEST(ConfigRules, UpstreamKeyWithoutSecurityIsRefused) {
+  EXPECT_TRUE(FailedAt(Gateway("public_key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"\n"),
+                       "upstream[0].public_key", 9, "plaintext"));
+}
+
+TEST(ConfigRules, AllowlistIsNotTheSecretKey) {
+  std::string text = std::string(kRelayNode) +
+                     "[security]\nsecret_key_file = \"/k\"\nallowed_keys_file = \"/k\"\n" +
+                     "[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"ipc://b\"\n" +
+                     "public_key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"\n";
+  EXPECT_TRUE(FailedAt(ParseConfig(text, "r.toml", Role::kRelay), "security.allowed_keys_file", 5,
+                       "two files"));
+}
+
 TEST(ConfigRules, SecureListenerNeedsAllowedKeys) {
   std::string text = std::string(kRelayNode) + "[security]\nsecret_key_file = \"/k\"\n" +
                      "[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"ipc://b\"\n" +

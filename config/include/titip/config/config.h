@@ -10,7 +10,9 @@
 //    aggregator config; a gateway needs node.unit and >= 1 [[upstream]]; a relay needs
 //    node.listen and >= 1 [[upstream]]; an aggregator needs node.listen and has no [[upstream]].
 //  - With [security]: every upstream needs public_key, and allowed_keys_file is required when
-//    node.listen is set. An adms terminal needs [adms] listen. No upstream may carry node.id.
+//    node.listen is set, and differs from secret_key_file. Without [security], no upstream may
+//    set public_key (it would look encrypted and be plaintext). An adms terminal needs
+//    [adms] listen. No upstream may carry node.id.
 // Errors name array elements zero-based, like toml++ paths: "upstream[0].endpoint" is the
 // first [[upstream]].
 #pragma once

@@ -8,12 +8,15 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "titip/common/clock.h"
 #include "titip/relay/engine.h"
+#include "titip/relay/security.h"
 #include "titip/storage/group_commit.h"
 #include "titip/storage/store.h"
 
@@ -23,13 +26,24 @@ struct NodeLoopOptions {
   std::string listen;  // ROUTER bind endpoint; empty: accept no downstream peers
   struct Upstream {
     std::string id;
-    std::string endpoint;  // DEALER connect endpoint
+    std::string endpoint;    // DEALER connect endpoint
+    std::string public_key;  // z85 CURVE server key; used when `security` is set
   };
   std::vector<Upstream> upstreams;  // one DEALER each; empty: no upstream (the sink)
   std::string runtime_status_path;  // JSON snapshot for titipctl, rewritten each second
   int stop_fd = -1;                 // readable → Run() returns (signal handler writes to it)
   int max_frame_bytes = 32 << 20;   // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq
   std::chrono::milliseconds tick{50};
+  // CURVE on every link (issue 6). Set: the ROUTER is a CURVE server whose ZAP handler admits
+  // only allowlisted keys, every DEALER a CURVE client, and a downstream frame whose sender is
+  // not the node id bound to its key is dropped and counted. Unset: plaintext.
+  struct Security {
+    CurveKeypair keys;
+    Allowlist allowlist;
+    std::string allowlist_path;  // re-read when reload_fd is readable (SIGHUP)
+  };
+  std::optional<Security> security;
+  int reload_fd = -1;
   // Called about once a second on the loop thread (housekeeping: pruning, reader checks).
   std::function<void()> on_second;
 };
@@ -37,6 +51,12 @@ struct NodeLoopOptions {
 struct LoopCounters {
   uint64_t frames_in = 0, frames_out = 0, frames_malformed = 0, frames_dropped = 0;
   uint64_t writes_failed = 0;
+  // Security (issue 6): frames whose claimed sender is not the node bound to the peer's key;
+  // CURVE clients the ZAP handler let in / turned away.
+  // handshakes_failed: our own upstream links refused (bad key, CURVE mismatch).
+  uint64_t frames_unauthenticated = 0, zap_accepted = 0, zap_rejected = 0;
+  uint64_t handshakes_failed = 0;
+  uint64_t bundles_foreign_origin = 0;  // others' punches from a node not marked `relay`
 };
 
 class NodeLoop {
@@ -58,6 +78,7 @@ class NodeLoop {
   void SubmitWrite(WriteRequest req);
   void DrainCompletions();
   void WriteRuntimeStatus();
+  void ReloadIfAsked();
 
   NodeLoopOptions options_;
   Engine& engine_;
