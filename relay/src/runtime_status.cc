@@ -50,6 +50,7 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
                    {"frames_malformed", s.loop.frames_malformed},
                    {"frames_dropped", s.loop.frames_dropped},
                    {"writes_failed", s.loop.writes_failed}};
+  if (!s.terminals.is_null()) j["terminals"] = s.terminals;
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);
