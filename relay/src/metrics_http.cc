@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "titip/common/clock.h"
 #include "titip/relay/metrics.h"
 
 namespace titip::relay {
@@ -133,8 +134,16 @@ void MetricsServer::Serve() {
 void MetricsServer::HandleConnection(int fd) {
   std::string req;
   char buf[2048];
+  // One deadline for the whole request: a client trickling a byte at a time must not hold
+  // the (only) connection slot longer than kIoTimeoutMs.
+  const Clock& clock = SystemClock::Instance();
+  const MonoTime deadline = clock.Mono() + std::chrono::milliseconds(kIoTimeoutMs);
+  auto left_ms = [&] {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.Mono());
+    return static_cast<int>(std::max<int64_t>(0, left.count()));
+  };
   while (req.find("\r\n\r\n") == std::string::npos) {
-    if (req.size() >= kMaxRequestBytes || !WaitFd(fd, POLLIN, kIoTimeoutMs)) {
+    if (req.size() >= kMaxRequestBytes || !WaitFd(fd, POLLIN, left_ms())) {
       ++bad_requests_;
       if (req.size() >= kMaxRequestBytes) {
         (void)SendAll(fd, Response("431 Request Header Fields Too Large", "text/plain",

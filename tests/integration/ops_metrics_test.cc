@@ -203,10 +203,20 @@ TEST_F(OpsMetricsDaemon, ScrapeFollowsDelivery) {
   EXPECT_NE(HttpRaw(gw_metrics_, "POST /metrics HTTP/1.1\r\n\r\n").find(" 405 "),
             std::string::npos);
   EXPECT_NE(HttpRaw(gw_metrics_, std::string(9000, 'A')).find(" 431 "), std::string::npos);
+  // A client that stalls mid-request holds the only slot for at most 2 s, then is counted.
+  int stalled = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(gw_metrics_));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(stalled, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_GT(send(stalled, "GET /metr", 9, MSG_NOSIGNAL), 0);
+  EXPECT_NE(Scrape(gw_metrics_).find(" 200 "), std::string::npos);
+  close(stalled);
   PromParse after = ScrapeUntil(gw_metrics_, [](const PromParse& p) {
-    return p.Get("titip_rejected_inputs_total", {{"reason", "bad_http_request"}}) >= 2.0;
+    return p.Get("titip_rejected_inputs_total", {{"reason", "bad_http_request"}}) >= 3.0;
   });
-  EXPECT_EQ(after.Get("titip_rejected_inputs_total", {{"reason", "bad_http_request"}}), 2);
+  EXPECT_EQ(after.Get("titip_rejected_inputs_total", {{"reason", "bad_http_request"}}), 3);
   EXPECT_TRUE(gw.Running());
   gw.Signal(SIGTERM);
   agg.Signal(SIGTERM);

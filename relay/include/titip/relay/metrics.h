@@ -42,7 +42,7 @@ struct MetricsSnapshot {
 std::string RenderMetrics(const MetricsSnapshot& s);
 
 // A deliberately small HTTP/1.x responder: one thread, one connection at a time, requests up
-// to 8 KiB read within 2 s, `GET|HEAD /metrics` → 200, other paths 404, other methods 405,
+// to 8 KiB read within 2 s in total, `GET|HEAD /metrics` → 200, other paths 404, other methods 405,
 // anything unparsable 400; always `Connection: close`. Enough for Prometheus and curl, and
 // bounded so a stuck or hostile client costs at most 2 s and 8 KiB.
 class MetricsServer {
