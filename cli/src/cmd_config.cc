@@ -9,18 +9,6 @@
 namespace titip::cli {
 namespace {
 
-const char* RoleName(config::Role r) {
-  switch (r) {
-    case config::Role::kGateway:
-      return "gateway";
-    case config::Role::kRelay:
-      return "relay";
-    case config::Role::kAggregator:
-      return "aggregator";
-  }
-  return "?";
-}
-
 // The roles to try, most likely first: the one asked for, else the one the file name says
 // (/etc/titip/gateway.toml as the systemd units use), else gateway, relay, aggregator.
 std::vector<config::Role> Candidates(const std::string& file, const std::string& role) {
@@ -41,6 +29,18 @@ std::vector<config::Role> Candidates(const std::string& file, const std::string&
 }
 
 }  // namespace
+
+const char* RoleName(config::Role r) {
+  switch (r) {
+    case config::Role::kGateway:
+      return "gateway";
+    case config::Role::kRelay:
+      return "relay";
+    case config::Role::kAggregator:
+      return "aggregator";
+  }
+  return "?";
+}
 
 int CmdConfigCheck(const Context& ctx, const std::string& file, const std::string& role) {
   std::optional<config::ConfigError> first;

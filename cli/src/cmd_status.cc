@@ -20,18 +20,7 @@ std::optional<int64_t> OptInt(const nlohmann::json& j, const char* key) {
   return j[key].get<int64_t>();
 }
 
-std::string RoleOf(const Context& ctx) {
-  if (!ctx.config) return "node";
-  switch (ctx.config->role) {
-    case config::Role::kGateway:
-      return "gateway";
-    case config::Role::kRelay:
-      return "relay";
-    case config::Role::kAggregator:
-      return "aggregator";
-  }
-  return "node";
-}
+std::string RoleOf(const Context& ctx) { return ctx.config ? RoleName(ctx.config->role) : "node"; }
 
 // Terminals from the daemon's report; those the config names but the daemon has not reported
 // (or the daemon is stopped) appear with no state, so a missing terminal is visible.

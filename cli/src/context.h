@@ -46,6 +46,8 @@ int CmdQueue(Context& ctx);
 int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
                const std::string& unit, bool csv);
 int CmdStatus(Context& ctx, const StatusOptions& opt);
+// "gateway", "relay" or "aggregator" (as in --role and the systemd unit names).
+const char* RoleName(config::Role r);
 // `config check FILE [--role R]`: needs no --config/--state-dir.
 int CmdConfigCheck(const Context& ctx, const std::string& file, const std::string& role);
 // Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
