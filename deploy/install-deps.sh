@@ -13,6 +13,7 @@ PKGS=(
   libgtest-dev libgmock-dev
   libzstd-dev libsystemd-dev
   procps iproute2 jq
+  help2man  # ops: man pages generated from titipctl --help
 )
 
 missing=()

@@ -11,7 +11,7 @@ namespace titip::cli {
 Result<nlohmann::json> QueueJson(Context& ctx, storage::Store& store) {
   auto c = store.GetCounters();
   if (!c.ok()) return c.status();
-  int64_t now_ms = SystemClock::Instance().Wall().count();
+  int64_t now_ms = ctx.NowMs();
   nlohmann::json j;
   j["node"] = store.node_id();
   j["queued"] = c->queued;

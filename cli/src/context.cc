@@ -87,6 +87,8 @@ int Context::OpenWritable(std::unique_ptr<storage::Store>* out) {
   return kOk;
 }
 
+int64_t Context::NowMs() const { return now_ms ? now_ms : SystemClock::Instance().Wall().count(); }
+
 std::string Context::RuntimeStatusPath() const {
   return (std::filesystem::path(state_dir) / relay::kRuntimeStatusFile).string();
 }

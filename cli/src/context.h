@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,7 @@ struct Context {
   std::string config_path;
   std::string state_dir;
   bool json = false;
+  int64_t now_ms = 0;  // hidden --now (golden tests): wall clock, Unix ms; 0 = the real clock
   std::optional<config::Config> config;  // when --config was given
 
   // Loads the config (any role) and resolves state_dir. Prints the error and returns the exit
@@ -28,6 +30,12 @@ struct Context {
   // Opens for writing as the node that owns it (node id from the config or the store itself).
   int OpenWritable(std::unique_ptr<storage::Store>* out);
   std::string RuntimeStatusPath() const;
+  int64_t NowMs() const;  // the injected --now, else the system wall clock
+};
+
+struct StatusOptions {
+  std::string lang;            // "id" | "en" | "" (Indonesian on a gateway, English elsewhere)
+  std::string color = "auto";  // auto (on a TTY unless NO_COLOR or TERM=dumb) | always | never
 };
 
 int ExitFor(const Status& s);
@@ -37,7 +45,11 @@ int CmdImport(Context& ctx, const std::string& file, const std::string& terminal
 int CmdQueue(Context& ctx);
 int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
                const std::string& unit, bool csv);
-int CmdStatus(Context& ctx);
+int CmdStatus(Context& ctx, const StatusOptions& opt);
+// "gateway", "relay" or "aggregator" (as in --role and the systemd unit names).
+const char* RoleName(config::Role r);
+// `config check FILE [--role R]`: needs no --config/--state-dir.
+int CmdConfigCheck(const Context& ctx, const std::string& file, const std::string& role);
 // Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
 int CmdMesh(Context& ctx);
 // Writes a CURVE keypair: secret to `out` (0600), public to `out`.pub and stdout.

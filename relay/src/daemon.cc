@@ -9,9 +9,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
+#include "metrics_collect.h"
+#include "notify_systemd.h"
+#include "titip/relay/metrics.h"
 #include "titip/relay/node_loop.h"
 #include "titip/relay/runtime_status.h"
 #include "titip/relay/security_setup.h"
@@ -126,6 +130,8 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   so.initial_map_bytes = cfg.store.initial_map_mb << 20;
   so.map_cap_bytes = cfg.store.map_cap_mb << 20;
   SystemClock& clock = SystemClock::Instance();
+  SystemdNotifier notifier;
+  notifier.Status("verifying the store");
   if (Status v = storage::Store::Verify(so.dir); !v.ok()) {
     spdlog::critical("refusing to start: {}", v.ToString());
     return ExitFor(v);
@@ -156,6 +162,16 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   }
   eo.resend_after = std::chrono::seconds(cfg.link.resend_after_s);
   TerminalBoard terminals;
+  std::unique_ptr<MetricsServer> metrics;
+  if (!cfg.metrics_listen.empty()) {
+    auto m = MetricsServer::Start(cfg.metrics_listen);
+    if (!m.ok()) {
+      spdlog::critical("refusing to start: {}", m.status().ToString());
+      return kExitUnavailable;
+    }
+    metrics = std::move(*m);
+    spdlog::info("metrics at http://{}/metrics", cfg.metrics_listen);
+  }
   Services services;
   if (factory) {
     DaemonContext ctx{cfg, st, committer, clock, terminals};
@@ -181,13 +197,37 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   lo.reload_fd = g_reload_fd;
   lo.security = std::move(security);
   int tick = 0;
-  lo.on_second = [&] { Housekeeping(st, committer, &tick); };
+  const char* role_name = RoleName(role) + std::strlen("titip-");
+  MetricsSources msrc{cfg.node.id, role_name, st, committer, engine, terminals, clock};
+  const NodeLoop* loop_ptr = nullptr;  // set below; the hooks only run inside loop.Run()
+  auto publish_metrics = [&] {
+    if (metrics) {
+      metrics->Publish(
+          RenderMetrics(CollectMetrics(msrc, loop_ptr->counters(), metrics->bad_requests())));
+    }
+  };
+  lo.on_second = [&] {
+    notifier.Watchdog();
+    Housekeeping(st, committer, &tick);
+    publish_metrics();
+  };
+  if (role == config::Role::kGateway) {
+    lo.terminals_json = [&terminals](int64_t now_ms) {
+      return TerminalsStatusJson(terminals, now_ms);
+    };
+  }
+  lo.on_ready = [&] {
+    publish_metrics();
+    notifier.Ready(cfg.node.id + " serving");
+  };
   NodeLoop loop(lo, engine, st, committer, clock);
+  loop_ptr = &loop;
   std::string ups;
   for (const auto& u : lo.upstreams) ups += (ups.empty() ? "" : ", ") + u.id + "=" + u.endpoint;
   spdlog::info("{} {} started: epoch {:016x}, store {}, listen '{}', upstreams [{}]",
                RoleName(role), cfg.node.id, st.epoch(), so.dir, lo.listen, ups);
   Status s = loop.Run();
+  notifier.Stopping();
   if (!s.ok()) {
     spdlog::critical("{}", s.ToString());
     return ExitFor(s);

@@ -138,6 +138,7 @@ void NodeLoop::WriteRuntimeStatus() {
   snap.now = clock_.Mono();
   snap.engine = engine_.counters();
   snap.loop = counters_;
+  if (options_.terminals_json) snap.terminals = options_.terminals_json(snap.wall_ms);
   if (Status s = WriteRuntimeStatusFile(options_.runtime_status_path, snap); !s.ok()) {
     spdlog::warn("cannot write runtime status: {}", s.ToString());
   }
@@ -174,6 +175,7 @@ Status NodeLoop::Run() {
   } catch (const zmq::error_t& e) {
     return Status::Unavailable("cannot bind/connect: " + std::string(e.what()));
   }
+  if (options_.on_ready) options_.on_ready();
   MonoTime next_second = clock_.Mono();
   for (;;) {
     std::vector<zmq::pollitem_t> items;

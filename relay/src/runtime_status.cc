@@ -55,6 +55,7 @@ Status WriteRuntimeStatusFile(const std::string& path, const RuntimeSnapshot& s)
                    {"zap_rejected", s.loop.zap_rejected},
                    {"handshakes_failed", s.loop.handshakes_failed},
                    {"bundles_foreign_origin", s.loop.bundles_foreign_origin}};
+  if (!s.terminals.is_null()) j["terminals"] = s.terminals;
   std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "titip/common/clock.h"
 #include "titip/relay/engine.h"
 #include "titip/relay/security.h"
@@ -46,6 +48,12 @@ struct NodeLoopOptions {
   int reload_fd = -1;
   // Called about once a second on the loop thread (housekeeping: pruning, reader checks).
   std::function<void()> on_second;
+  // Called once on the loop thread after every socket is bound/connected, before serving
+  // (the daemon tells systemd READY=1 here).
+  std::function<void()> on_ready;
+  // Optional: the terminals' states for the runtime status file ("terminals" array), built on
+  // the loop thread at each rewrite; `now_ms` is the wall time of the snapshot.
+  std::function<nlohmann::json(int64_t now_ms)> terminals_json;
 };
 
 struct LoopCounters {

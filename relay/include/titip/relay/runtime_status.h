@@ -23,6 +23,9 @@ struct RuntimeSnapshot {
   MonoTime now{};
   EngineCounters engine;
   LoopCounters loop;
+  // Array of {"serial","up","clock_skew_s"(or null),"last_contact_age_s"(or null),
+  // "last_error"}; null (omitted from the file) when the role has no terminals.
+  nlohmann::json terminals;
 };
 
 inline constexpr const char* kRuntimeStatusFile = "runtime.json";

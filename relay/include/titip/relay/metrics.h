@@ -1,0 +1,74 @@
+// Prometheus metrics of a daemon (`[metrics] listen`, text format 0.0.4 at /metrics). The
+// event loop builds a MetricsSnapshot in its once-a-second housekeeping, renders it and
+// publishes the text to the MetricsServer; the server's thread only ever serves the latest
+// published text, so a scrape never touches the engine, the sockets or a store transaction.
+// Names: `titip_` prefix, base units (seconds, bytes), counters end in `_total`.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "titip/common/status.h"
+#include "titip/relay/engine.h"
+#include "titip/relay/node_loop.h"
+#include "titip/relay/services.h"
+#include "titip/storage/group_commit.h"
+#include "titip/storage/store.h"
+
+namespace titip::relay {
+
+struct MetricsSnapshot {
+  std::string node;
+  std::string role;  // gateway | relay | aggregator
+  int64_t wall_ms = 0;
+  MonoTime now{};
+  bool store_ok = false;  // false: the counters below could not be read this second
+  storage::Counters store;
+  storage::CommitStats commits;
+  EngineCounters engine;
+  LoopCounters loop;
+  std::vector<LinkStatus> upstreams;
+  std::map<std::string, TerminalBoard::Entry> terminals;
+  uint64_t http_bad_requests = 0;  // malformed or oversized scrapes
+};
+
+// The exposition text. Pure; label values are escaped (\\, \", \n).
+std::string RenderMetrics(const MetricsSnapshot& s);
+
+// A deliberately small HTTP/1.x responder: one thread, one connection at a time, requests up
+// to 8 KiB read within 2 s in total, `GET|HEAD /metrics` → 200, other paths 404, other methods 405,
+// anything unparsable 400; always `Connection: close`. Enough for Prometheus and curl, and
+// bounded so a stuck or hostile client costs at most 2 s and 8 KiB.
+class MetricsServer {
+ public:
+  // Binds `host_port` ("HOST:PORT", checked by the config loader) and starts serving.
+  // Unavailable when the address cannot be bound.
+  static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host_port);
+  ~MetricsServer();  // stops the thread, closes the socket
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  // Thread-safe; the next scrape serves `text`.
+  void Publish(std::string text);
+  uint64_t bad_requests() const { return bad_requests_.load(); }
+  int port() const { return port_; }  // the bound port
+
+ private:
+  MetricsServer(int listen_fd, int stop_fd, int port);
+  void Serve();
+  void HandleConnection(int fd);
+
+  int listen_fd_, stop_fd_, port_;
+  std::mutex mu_;
+  std::string text_;
+  std::atomic<uint64_t> bad_requests_{0};
+  std::thread thread_;
+};
+
+}  // namespace titip::relay
