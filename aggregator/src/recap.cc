@@ -2,7 +2,9 @@
 #include "titip/aggregator/recap.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <tuple>
 
 namespace titip::aggregator {
 namespace {

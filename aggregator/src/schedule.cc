@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
 #include <set>
 
 #include "titip/aggregator/text_file.h"
