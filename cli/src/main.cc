@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cmd_deadline.h"
+#include "cmd_recap.h"
 #include "context.h"
 
 int main(int argc, char** argv) {
@@ -50,7 +52,20 @@ int main(int argc, char** argv) {
   check->add_option("file", check_file, "TOML config file")->required();
   check->add_option("--role", check_role, "gateway, relay or aggregator (default: guess)")
       ->check(CLI::IsMember({"gateway", "relay", "aggregator"}));
-  for (auto* sub : {imp, queue, punches, status, mesh, keygen, check}) {
+  RecapArgs recap_args;
+  auto* recap = app.add_subcommand("recap", "aggregator: daily recap or monthly summary");
+  recap->add_option("--date", recap_args.date, "day, YYYY-MM-DD");
+  recap->add_option("--month", recap_args.month, "month summary, YYYY-MM");
+  recap->add_option("--unit", recap_args.unit, "only this unit");
+  recap->add_option("--roster", recap_args.roster_file, "roster CSV (default: the config's)");
+  recap->add_option("--schedule", recap_args.schedule_file, "schedule TOML (default: config's)");
+  recap->add_flag("--csv", recap_args.csv, "CSV (the default without --json)");
+  DeadlineArgs deadline_args;
+  auto* deadline = app.add_subcommand("deadline", "aggregator: the 3-day upload deadline");
+  deadline->add_option("--date", deadline_args.date, "one day, YYYY-MM-DD");
+  deadline->add_option("--days", deadline_args.days, "the last N days up to today (7)");
+  deadline->add_option("--roster", deadline_args.roster_file, "roster CSV: the units to list");
+  for (auto* sub : {imp, queue, punches, status, mesh, keygen, check, recap, deadline}) {
     sub->add_flag("--json", ctx.json, "machine-readable output");
   }
   app.set_version_flag("--version", "titipctl " TITIP_VERSION);
@@ -105,5 +120,7 @@ int main(int argc, char** argv) {
   if (*punches) return CmdPunches(ctx, since, until, unit, csv);
   if (*status) return CmdStatus(ctx, status_opt);
   if (*mesh) return CmdMesh(ctx);
+  if (*recap) return CmdRecap(ctx, recap_args);
+  if (*deadline) return CmdDeadline(ctx, deadline_args);
   return kUsage;
 }

@@ -16,6 +16,8 @@
 #include "metrics_collect.h"
 #include "notify_systemd.h"
 #include "titip/relay/metrics.h"
+
+#include "titip/relay/complete_through.h"
 #include "titip/relay/node_loop.h"
 #include "titip/relay/runtime_status.h"
 #include "titip/relay/security_setup.h"
@@ -63,6 +65,8 @@ storage::Role StoreRole(config::Role r) {
 
 int ExitFor(const Status& s) {
   switch (s.code()) {
+    case Code::kInvalidArgument:  // a service's data file (roster, schedule) is bad
+      return config::kExitConfig;
     case Code::kCorruption:
     case Code::kFailedPrecondition:
       return kExitDataErr;
@@ -95,8 +99,14 @@ void Housekeeping(storage::Store& store, storage::GroupCommitter& committer, int
 // The engine's view of the store: queued punches and this node's own telemetry.
 class StoreSource : public PunchSource {
  public:
-  StoreSource(storage::Store& store, const Clock& clock, const TerminalBoard& terminals)
-      : store_(store), clock_(clock), terminals_(terminals) {}
+  StoreSource(storage::Store& store, const Clock& clock, const TerminalBoard& terminals,
+              const config::Config& cfg, config::Role role)
+      : store_(store),
+        clock_(clock),
+        terminals_(terminals),
+        role_(role),
+        unit_(cfg.node.unit),
+        utc_offset_min_(cfg.node.utc_offset_min) {}
   Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after, size_t n,
                                                         size_t bytes) override {
     return store_.FetchQueued(after, n, bytes);
@@ -113,6 +123,11 @@ class StoreSource : public PunchSource {
           std::max<int64_t>(0, (clock_.Wall().count() - c->oldest_queued_ms) / 1000));
     }
     for (auto& ts : terminals_.ToWire(clock_.Wall().count())) *t.add_terminals() = std::move(ts);
+    if (role_ == config::Role::kGateway) {  // the aggregator's deadline monitor reads these
+      t.set_unit(unit_);
+      t.set_complete_through(
+          CompleteThrough(clock_.Wall().count(), utc_offset_min_, *c, terminals_.Snapshot()));
+    }
     return t;
   }
 
@@ -120,6 +135,9 @@ class StoreSource : public PunchSource {
   storage::Store& store_;
   const Clock& clock_;
   const TerminalBoard& terminals_;
+  config::Role role_;
+  std::string unit_;
+  int utc_offset_min_;
 };
 
 int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& factory,
@@ -190,7 +208,7 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
       s.clear();
     }
   } stop_services{services};
-  StoreSource source(st, clock, terminals);
+  StoreSource source(st, clock, terminals, cfg, role);
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;

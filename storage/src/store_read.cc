@@ -30,6 +30,17 @@ Result<Counters> Store::GetCounters() {
   if (im.GetMetaU64(rt.get(), "last_receipt_ms", &last_receipt).ok()) {
     c.last_receipt_ms = static_cast<int64_t>(last_receipt);
   }
+  if (c.undelivered > 0) {  // seqs follow intake order: through + 1 is the oldest undelivered
+    std::string_view pv_raw;
+    PunchValue pv;
+    wire::Punch p;
+    std::string key = StreamPrefix(im.node_id, im.epoch) + U64Key(through + 1);
+    if (im.Get(rt.get(), im.punch, key, &pv_raw, &found).ok() && found &&
+        DecodePunchValue(pv_raw, &pv) &&
+        p.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
+      c.oldest_undelivered_ms = p.received_at_ms();
+    }
+  }
   MDB_cursor* cur = nullptr;
   if (mdb_cursor_open(rt.get(), im.queue, &cur) == 0) {
     MDB_val k, v;

@@ -122,7 +122,10 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
       ++out->duplicates;
       continue;
     }
-    s = im->Put(im->punch, key, EncodePunchValue(PunchState::kStored, 0, p.SerializeAsString()));
+    wire::Punch stored = p;  // the arrival time at the sink decides "terlambat kirim"
+    stored.set_stored_at_ms(im->clock.Wall().count());
+    s = im->Put(im->punch, key,
+                EncodePunchValue(PunchState::kStored, 0, stored.SerializeAsString()));
     if (s.ok()) s = im->Put(im->natural, nk, key);
     ++out->added;
   }

@@ -67,7 +67,10 @@ struct Counters {
   uint64_t undelivered = 0;      // own punches without the sink's receipt
   uint64_t queued_bytes = 0;     // encoded size of queued punches
   int64_t oldest_queued_ms = 0;  // received_at of the oldest queued punch; 0 when none
-  uint64_t map_used_bytes = 0;   // high-water mark of the data file
+  // Origin: received_at of the first own punch the sink's receipt does not cover (everything
+  // received before it is delivered); 0 when all are delivered. Feeds complete_through.
+  int64_t oldest_undelivered_ms = 0;
+  uint64_t map_used_bytes = 0;  // high-water mark of the data file
   uint64_t map_size_bytes = 0;
   uint64_t map_cap_bytes = 0;
   int64_t last_receipt_ms = 0;  // origin: wall time a receipt last advanced; 0 = never
