@@ -13,6 +13,7 @@ PKGS=(
   libgtest-dev libgmock-dev
   libzstd-dev libsystemd-dev
   procps iproute2 jq
+  nodejs npm  # zk: conformance test runs the real npm ZK clients
 )
 
 missing=()
