@@ -127,7 +127,8 @@ std::vector<std::string> ZkSession::Handle(const zk::Packet& p, bool* close) {
     if (p.data.size() >= 4) {
       auto want =
           zk::MakeCommKey(dev_.options().comm_key, session_, static_cast<uint8_t>(p.data[2]));
-      ok = std::equal(want.begin(), want.end(), p.data.begin());
+      ok = std::equal(want.begin(), want.end(), p.data.begin(),
+                      [](uint8_t w, char c) { return w == static_cast<uint8_t>(c); });
     }
     authed_ = ok;
     return {Reply(ok ? zk::kAckOk : zk::kAckUnauth, r)};
