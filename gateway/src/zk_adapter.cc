@@ -115,7 +115,7 @@ class ZkAdapter final : public relay::Service {
     });
   }
 
-  relay::DaemonContext& ctx_;
+  relay::DaemonContext ctx_;  // a copy: the factory's context is a temporary of references
   config::TerminalConfig t_;
   ZkPullOptions opts_;
   std::mt19937_64 rng_;
