@@ -67,7 +67,8 @@ class ZkAdapter final : public relay::Service {
 
   void PullAndReport() {
     Result<ZkPullReport> r = Status::Unavailable("not started");
-    auto stream = ConnectZkTcp(t_.address, kIoTimeout, &stop_);
+    auto stream = t_.transport == "udp" ? ConnectZkUdp(t_.address, kIoTimeout, &stop_)
+                                        : ConnectZkTcp(t_.address, kIoTimeout, &stop_);
     if (stream.ok()) {
       r = PullZkOnce(**stream, opts_, ctx_.committer, ctx_.clock);
     } else {

@@ -6,12 +6,15 @@
 namespace titip::gateway {
 namespace {
 
+constexpr uint32_t kUdpChunk = 16384;  // what pyzk asks over UDP (§1.5)
+
 // Session and reply numbering over a stream; skips realtime event packets.
 class ZkConn {
  public:
   explicit ZkConn(ByteStream& s) : s_(s) {}
   Status Send(uint16_t cmd, std::string_view data) {
     ++reply_;
+    if (s_.datagram()) return s_.Write(zk::EncodePacket(cmd, session_, reply_, data));
     return s_.Write(zk::EncodeTcp(cmd, session_, reply_, data));
   }
   Result<zk::Packet> Recv() {
@@ -22,7 +25,14 @@ class ZkConn {
       }
       Result<std::string> bytes = s_.ReadSome();
       if (!bytes.ok()) return bytes.status();
-      reader_.Feed(*bytes);
+      if (!s_.datagram()) {
+        reader_.Feed(*bytes);
+        continue;
+      }
+      Result<zk::Packet> p = zk::DecodePacket(*bytes);
+      if (!p.ok()) continue;  // a runt datagram: wait for the next
+      if (p->cmd == zk::kCmdRegEvent) continue;
+      return p;
     }
   }
   Result<zk::Packet> Call(uint16_t cmd, std::string_view data = {}) {
@@ -135,8 +145,9 @@ Result<ZkPullReport> PullZkOnce(ByteStream& stream, const ZkPullOptions& o,
   rep.clock_skew_s = *term_time - local_now;
   rep.skew_known = true;
 
-  Result<std::string> dataset = zk::ReadBuffered(
-      [&](uint16_t cmd, std::string_view d) { return c.Send(cmd, d); }, [&] { return c.Recv(); });
+  Result<std::string> dataset =
+      zk::ReadBuffered([&](uint16_t cmd, std::string_view d) { return c.Send(cmd, d); },
+                       [&] { return c.Recv(); }, stream.datagram() ? kUdpChunk : zk::kMaxChunk);
   if (!dataset.ok()) return Prefix(dataset.status(), "read attendance");
   Result<zk::Attendance> att =
       zk::DecodeAttendance(*dataset, static_cast<uint32_t>(std::max(0, sizes->records)));

@@ -107,6 +107,7 @@ std::vector<std::string> ZkSession::Chunk(uint32_t start, uint32_t len, uint16_t
   }
   out.push_back(Reply(zk::kCmdPrepareData, reply, zk::ReadBufferRequest(len, 0x3F0)));
   uint32_t step = dev_.options().frame_max ? dev_.options().frame_max : std::max<uint32_t>(len, 1);
+  if (datagram_) step = std::min<uint32_t>(step, 1024);
   for (uint32_t off = 0; off < len; off += step) {
     out.push_back(Reply(zk::kCmdData, reply,
                         std::string_view(buffer_).substr(start + off, std::min(step, len - off))));
@@ -168,7 +169,9 @@ std::vector<std::string> ZkSession::Handle(const zk::Packet& p, bool* close) {
       } else {
         return {Reply(zk::kAckError, r)};
       }
-      if (buffer_.size() <= dev_.options().direct_max) return {Reply(zk::kCmdData, r, buffer_)};
+      uint32_t direct_max = dev_.options().direct_max;
+      if (datagram_) direct_max = std::min<uint32_t>(direct_max, 1016);
+      if (buffer_.size() <= direct_max) return {Reply(zk::kCmdData, r, buffer_)};
       return {Reply(zk::kAckOk, r, zk::BufferAck(static_cast<uint32_t>(buffer_.size())))};
     }
     case zk::kCmdReadBuffer: {

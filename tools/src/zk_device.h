@@ -48,7 +48,10 @@ class ZkDevice {
 // written separately; `close` is set after CMD_EXIT.
 class ZkSession {
  public:
-  ZkSession(ZkDevice& device, uint16_t session_id) : dev_(device), session_(session_id) {}
+  // `datagram`: UDP rules (§1.5): CMD_DATA frames of at most 1024 bytes, direct replies only
+  // up to 1016 bytes.
+  ZkSession(ZkDevice& device, uint16_t session_id, bool datagram = false)
+      : dev_(device), session_(session_id), datagram_(datagram) {}
   std::vector<std::string> Handle(const gateway::zk::Packet& p, bool* close);
   uint64_t unknown_commands() const { return unknown_; }
 
@@ -59,6 +62,7 @@ class ZkSession {
 
   ZkDevice& dev_;
   uint16_t session_;
+  bool datagram_;
   bool authed_ = false;
   std::string buffer_;  // dataset prepared by the last _CMD_PREPARE_BUFFER
   uint64_t unknown_ = 0;

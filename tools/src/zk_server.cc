@@ -7,6 +7,8 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <thread>
 
 namespace titip::tools {
@@ -53,6 +55,37 @@ void Serve(ZkDevice& device, tcp::socket sock, uint16_t session_id, int gap_ms) 
   sock.close(ec);
 }
 
+// UDP on the same port: one datagram per packet (the TCP frames minus their 8-byte top), a
+// session per client address, created at CMD_CONNECT and dropped at CMD_EXIT.
+void ServeUdp(ZkDevice& device, asio::ip::udp::socket sock, int gap_ms) {
+  std::map<asio::ip::udp::endpoint, std::unique_ptr<ZkSession>> sessions;
+  uint16_t next_session = 0x6A01;
+  std::vector<char> buf(65536);
+  boost::system::error_code ec;
+  while (true) {
+    asio::ip::udp::endpoint from;
+    size_t n = sock.receive_from(asio::buffer(buf), from, 0, ec);
+    if (ec) continue;
+    auto p = gateway::zk::DecodePacket(std::string_view(buf.data(), n));
+    if (!p.ok()) {
+      std::fprintf(stderr, "termsim zk/udp: %s\n", p.status().ToString().c_str());
+      continue;
+    }
+    auto& s = sessions[from];
+    if (!s || p->cmd == gateway::zk::kCmdConnect) {
+      s = std::make_unique<ZkSession>(device, next_session++, /*datagram=*/true);
+    }
+    bool close = false;
+    for (const std::string& frame : s->Handle(*p, &close)) {
+      sock.send_to(asio::buffer(frame.data() + gateway::zk::kTcpTopSize,
+                                frame.size() - gateway::zk::kTcpTopSize),
+                   from, 0, ec);
+      if (gap_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms));
+    }
+    if (close) sessions.erase(from);
+  }
+}
+
 }  // namespace
 
 Status RunZkServer(ZkDevice& device, const ZkServerOptions& o) {
@@ -70,8 +103,17 @@ Status RunZkServer(ZkDevice& device, const ZkServerOptions& o) {
     return Status::Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
                                ec.message());
   }
-  std::printf("listening on %s:%u\n", o.host.c_str(),
-              static_cast<unsigned>(acceptor.local_endpoint().port()));
+  uint16_t port = acceptor.local_endpoint().port();
+  asio::ip::udp::socket udp(io);
+  udp.open(addr.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6(), ec);
+  if (!ec) udp.bind({addr, port}, ec);
+  if (ec) {
+    std::fprintf(stderr, "termsim zk: no UDP on port %u (%s); TCP only\n", port,
+                 ec.message().c_str());
+  } else {
+    std::thread(ServeUdp, std::ref(device), std::move(udp), o.frame_gap_ms).detach();
+  }
+  std::printf("listening on %s:%u\n", o.host.c_str(), static_cast<unsigned>(port));
   std::fflush(stdout);
   uint16_t next_session = 0x4A01;
   while (true) {

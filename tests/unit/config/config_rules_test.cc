@@ -219,6 +219,12 @@ TEST(ConfigRules, ZkTerminalPollIntervalAndAddress) {
   EXPECT_TRUE(FailedAt(Gateway(zk + "address = \"10.1.2.3:4370\"\npoll_interval_s = 5\n"),
                        "terminal[0].poll_interval_s", 13, "10..86400"));
   EXPECT_TRUE(FailedAt(Gateway(zk), "terminal[0].address", 9, "missing"));
+  auto udp = Gateway(zk + "address = \"10.1.2.3:4370\"\ntransport = \"udp\"\n");
+  ASSERT_TRUE(Loaded(udp));
+  EXPECT_EQ(udp.config->terminals[0].transport, "udp");
+  EXPECT_EQ(ok.config->terminals[0].transport, "tcp");
+  EXPECT_TRUE(FailedAt(Gateway(zk + "address = \"10.1.2.3:4370\"\ntransport = \"sctp\"\n"),
+                       "terminal[0].transport", 13, "want tcp or udp"));
 }
 
 }  // namespace

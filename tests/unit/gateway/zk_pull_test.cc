@@ -178,25 +178,84 @@ TEST_F(ZkPull, GarbageTerminalIsAClearError) {
   EXPECT_NE(r.status().message().find("free sizes"), std::string::npos) << r.status().ToString();
 }
 
-// The scheduled service over loopback TCP, against termsim's server on a free port.
-TEST_F(ZkPull, ServicePollsAtOnceThenOnTheInjectedClock) {
-  ZkDeviceOptions d;
-  d.serial = "ZK0001";
-  d.clock_drift_s = -90;
-  static ZkDevice* dev = new ZkDevice(d, Workload(10, 1), clock_);  // served until exit
+// Serves `dev` (never freed) on a free loopback port, TCP and UDP, from a detached thread
+// for the rest of the process; returns the port once it answers.
+int ServeForever(ZkDevice* dev) {
   int port = 0;
   {
-    // Find a free port, then serve on it from a detached thread for the rest of the process.
     boost::asio::io_context io;
     boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
     port = a.local_endpoint().port();
   }
-  std::thread([port] {
+  std::thread([port, dev] {
     tools::ZkServerOptions so;
     so.port = static_cast<uint16_t>(port);
     so.frame_gap_ms = 0;
     (void)tools::RunZkServer(*dev, so);
   }).detach();
+  for (int i = 0; i < 100; ++i) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket s(io);
+    boost::system::error_code ec;
+    s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
+    if (!ec) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return port;
+}
+
+TEST_F(ZkPull, UdpTransportReadsEveryRecordInSmallDatagrams) {
+  ZkDeviceOptions d;
+  d.serial = "ZK0001";
+  d.clock_drift_s = 30;
+  auto records = Workload(300, 3);
+  int port = ServeForever(new ZkDevice(d, records, clock_));
+  auto stream =
+      ConnectZkUdp("127.0.0.1:" + std::to_string(port), std::chrono::milliseconds(3000), nullptr);
+  ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+  auto r = PullZkOnce(**stream, Opts(), *committer_, clock_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->read, records.size());
+  EXPECT_EQ(r->added, records.size());
+  EXPECT_EQ(r->clock_skew_s, 30);
+}
+
+TEST(ZkTermsimUdp, DataFramesFitPyzksRecvBuffer) {
+  ManualClock clock{WallTime(kWall0Ms)};
+  ZkDeviceOptions d;
+  d.serial = "ZK0001";
+  ZkDevice dev(d, Workload(50, 3), clock);
+  ZkSession s(dev, 7, /*datagram=*/true);
+  bool close = false;
+  zk::Packet p;
+  p.cmd = zk::kCmdConnect;
+  s.Handle(p, &close);
+  p.cmd = zk::kCmdPrepareBuffer;
+  p.data = zk::PrepareBufferRequest();
+  auto ack = s.Handle(p, &close);
+  ASSERT_EQ(ack.size(), 1u);
+  auto a = zk::DecodePacket(std::string_view(ack[0]).substr(zk::kTcpTopSize));
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->cmd, zk::kAckOk);  // > 1016 bytes: never a direct reply over UDP
+  p.cmd = zk::kCmdReadBuffer;
+  p.data = zk::ReadBufferRequest(0, 16384);
+  size_t data_bytes = 0;
+  for (const auto& f : s.Handle(p, &close)) {
+    auto q = zk::DecodePacket(std::string_view(f).substr(zk::kTcpTopSize));
+    ASSERT_TRUE(q.ok());
+    EXPECT_LE(q->data.size(), 1024u);
+    if (q->cmd == zk::kCmdData) data_bytes += q->data.size();
+  }
+  EXPECT_EQ(data_bytes, 16384u);
+}
+
+// The scheduled service over loopback TCP, against termsim's server on a free port.
+TEST_F(ZkPull, ServicePollsAtOnceThenOnTheInjectedClock) {
+  ZkDeviceOptions d;
+  d.serial = "ZK0001";
+  d.clock_drift_s = -90;
+  ZkDevice* dev = new ZkDevice(d, Workload(10, 1), clock_);
+  int port = ServeForever(dev);
 
   config::Config cfg;
   cfg.node.unit = "kec-test";

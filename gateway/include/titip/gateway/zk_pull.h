@@ -19,17 +19,24 @@
 
 namespace titip::gateway {
 
-// A byte pipe to a terminal; ReadSome waits at most the stream's own timeout.
+// A byte pipe to a terminal; ReadSome waits at most the stream's own timeout. A datagram
+// stream carries one bare packet per Write/ReadSome (ZK over UDP: no TCP wrapper).
 class ByteStream {
  public:
   virtual ~ByteStream() = default;
   virtual Status Write(std::string_view bytes) = 0;
   virtual Result<std::string> ReadSome() = 0;
+  virtual bool datagram() const { return false; }
 };
 
 // TCP to "HOST:PORT". Every wait is cut into short slices so that `stop` (may be null) ends a
 // pull within ~100 ms when the daemon shuts down.
 Result<std::unique_ptr<ByteStream>> ConnectZkTcp(const std::string& address,
+                                                 std::chrono::milliseconds io_timeout,
+                                                 const std::atomic<bool>* stop);
+
+// UDP to "HOST:PORT" (the terminal's same port 4370).
+Result<std::unique_ptr<ByteStream>> ConnectZkUdp(const std::string& address,
                                                  std::chrono::milliseconds io_timeout,
                                                  const std::atomic<bool>* stop);
 
