@@ -2,27 +2,17 @@
 #include <cstring>
 
 #include "titip/gateway/zk_proto.h"
+#include "zk_bytes.h"
 
 namespace titip::gateway::zk {
 namespace {
 
-constexpr char kMagic[4] = {0x50, 0x50, static_cast<char>(0x82), 0x7d};
+using le::Put16;
+using le::Put32;
+using le::U16;
+using le::U32;
 
-uint16_t U16(std::string_view b, size_t off) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(b[off]) |
-                               (static_cast<uint8_t>(b[off + 1]) << 8));
-}
-uint32_t U32(std::string_view b, size_t off) {
-  return static_cast<uint32_t>(U16(b, off)) | (static_cast<uint32_t>(U16(b, off + 2)) << 16);
-}
-void Put16(std::string* s, uint16_t v) {
-  s->push_back(static_cast<char>(v & 0xFF));
-  s->push_back(static_cast<char>(v >> 8));
-}
-void Put32(std::string* s, uint32_t v) {
-  Put16(s, static_cast<uint16_t>(v & 0xFFFF));
-  Put16(s, static_cast<uint16_t>(v >> 16));
-}
+constexpr char kMagic[4] = {0x50, 0x50, static_cast<char>(0x82), 0x7d};
 
 }  // namespace
 

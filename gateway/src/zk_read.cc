@@ -3,15 +3,12 @@
 #include <algorithm>
 
 #include "titip/gateway/zk_proto.h"
+#include "zk_bytes.h"
 
 namespace titip::gateway::zk {
 namespace {
 
-uint32_t U32(std::string_view b, size_t off) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(b[off + i]);
-  return v;
-}
+using le::U32;
 
 Status Unexpected(const Packet& p, const std::string& when) {
   return Status::Corruption("zk: unexpected " + CmdName(p.cmd) + " with " +

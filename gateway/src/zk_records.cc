@@ -3,26 +3,15 @@
 #include <algorithm>
 
 #include "titip/gateway/zk_proto.h"
+#include "zk_bytes.h"
 
 namespace titip::gateway::zk {
 namespace {
 
-uint32_t U32(std::string_view b, size_t off) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<uint8_t>(b[off + i]);
-  return v;
-}
-uint16_t U16(std::string_view b, size_t off) {
-  return static_cast<uint16_t>(static_cast<uint8_t>(b[off]) |
-                               (static_cast<uint8_t>(b[off + 1]) << 8));
-}
-void Put32(std::string* s, uint32_t v) {
-  for (int i = 0; i < 4; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-void Put16(std::string* s, uint16_t v) {
-  s->push_back(static_cast<char>(v & 0xFF));
-  s->push_back(static_cast<char>(v >> 8));
-}
+using le::Put16;
+using le::Put32;
+using le::U16;
+using le::U32;
 
 // Proleptic Gregorian day numbers (days since 1970-01-01), H. Hinnant's algorithms.
 int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
