@@ -14,6 +14,7 @@ PKGS=(
   libzstd-dev libsystemd-dev
   procps iproute2 jq
   help2man  # ops: man pages generated from titipctl --help
+  nodejs npm  # zk: conformance test runs the real npm ZK clients
 )
 
 missing=()

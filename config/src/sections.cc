@@ -107,7 +107,8 @@ void ReadTerminals(const toml::table& root, Errors& errors, std::vector<Terminal
     const toml::table& t = *arr->get(i)->as_table();
     TableReader r(&t, Indexed("terminal", i), LineOf(t), errors);
     r.CheckKnownKeys(
-        {"serial", "kind", "address", "poll_interval_s", "comm_key", "clear_after_receipt"});
+        {"serial", "kind", "address", "poll_interval_s", "comm_key", "clear_after_receipt",
+         "transport"});
     TerminalConfig term;
     if (r.String("serial", Need::kRequired, &term.serial, CheckSerial)) {
       serials.Check(r, "serial", term.serial);
@@ -118,6 +119,11 @@ void ReadTerminals(const toml::table& root, Errors& errors, std::vector<Terminal
     r.Int("poll_interval_s", 10, 86400, &term.poll_interval_s);
     r.Int("comm_key", 0, 999999, &term.comm_key);
     r.Bool("clear_after_receipt", &term.clear_after_receipt);
+    r.String("transport", Need::kOptional, &term.transport,
+             [](std::string_view v) -> std::optional<std::string> {
+               if (v == "tcp" || v == "udp") return std::nullopt;
+               return "unknown transport '" + std::string(v) + "' (want tcp or udp)";
+             });
     out->push_back(std::move(term));
   }
 }

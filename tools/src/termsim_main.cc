@@ -10,6 +10,7 @@
 #include "titip/common/civil_time.h"
 #include "titip/tools/attlog_writer.h"
 #include "titip/tools/workload.h"
+#include "zk_termsim.h"
 
 namespace {
 
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("attlog", "write a USB export attlog.dat with a synthetic workload");
   AddAttlogOptions(attlog_cmd, &attlog);
   attlog_cmd->callback([&] { rc = RunAttlog(attlog); });
+  titip::tools::AddZkSubcommand(app, &rc);
 
   CLI11_PARSE(app, argc, argv);
   return rc;

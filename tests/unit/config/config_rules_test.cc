@@ -219,3 +219,27 @@ TEST(ConfigRules, InlineTablesWork) {
 
 }  // namespace
 }  // namespace titip::config
+
+namespace titip::config {
+namespace {
+
+// The zk adapter's knobs: an address is required, the poll interval is bounded.
+TEST(ConfigRules, ZkTerminalPollIntervalAndAddress) {
+  const std::string zk = "[[terminal]]\nserial = \"ZK1\"\nkind = \"zk\"\n";  // lines 9-11
+  auto ok = Gateway(zk + "address = \"10.1.2.3:4370\"\npoll_interval_s = 60\ncomm_key = 45\n");
+  ASSERT_TRUE(Loaded(ok));
+  EXPECT_EQ(ok.config->terminals[0].poll_interval_s, 60);
+  EXPECT_EQ(ok.config->terminals[0].comm_key, 45u);
+  EXPECT_TRUE(FailedAt(Gateway(zk + "address = \"10.1.2.3:4370\"\npoll_interval_s = 5\n"),
+                       "terminal[0].poll_interval_s", 13, "10..86400"));
+  EXPECT_TRUE(FailedAt(Gateway(zk), "terminal[0].address", 9, "missing"));
+  auto udp = Gateway(zk + "address = \"10.1.2.3:4370\"\ntransport = \"udp\"\n");
+  ASSERT_TRUE(Loaded(udp));
+  EXPECT_EQ(udp.config->terminals[0].transport, "udp");
+  EXPECT_EQ(ok.config->terminals[0].transport, "tcp");
+  EXPECT_TRUE(FailedAt(Gateway(zk + "address = \"10.1.2.3:4370\"\ntransport = \"sctp\"\n"),
+                       "terminal[0].transport", 13, "want tcp or udp"));
+}
+
+}  // namespace
+}  // namespace titip::config

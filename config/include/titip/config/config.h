@@ -60,6 +60,7 @@ struct TerminalConfig {
   int poll_interval_s = 300;         // 10..86400 seconds between polls (zk/soap)
   uint32_t comm_key = 0;             // 0..999999, the terminal's numeric comm password (0 = none)
   bool clear_after_receipt = false;  // erase punches on the terminal once a receipt is back
+  std::string transport = "tcp";     // zk only: tcp | udp (port 4370 speaks both)
 };
 
 // Store knobs. [store]
