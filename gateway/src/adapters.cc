@@ -3,12 +3,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "titip/gateway/adms_server.h"
+
 namespace titip::gateway {
 
 Result<relay::Services> StartAdapters(relay::DaemonContext& ctx) {
   relay::Services out;
+  // adms: one push server for every adms terminal (they connect to us).
+  if (std::any_of(ctx.config.terminals.begin(), ctx.config.terminals.end(),
+                  [](const auto& t) { return t.kind == "adms"; })) {
+    auto adms = StartAdmsService(ctx);
+    if (!adms.ok()) return adms.status();
+    out.push_back(std::move(*adms));
+  }
   for (const auto& t : ctx.config.terminals) {
-    if (t.kind == "usb") continue;
+    if (t.kind == "usb" || t.kind == "adms") continue;
     spdlog::warn(
         "terminal {}: kind '{}' has no adapter in this build; its punches must be "
         "imported with titipctl import",
