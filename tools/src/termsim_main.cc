@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "adms_command.h"
 #include "titip/common/civil_time.h"
 #include "titip/tools/attlog_writer.h"
 #include "titip/tools/workload.h"
@@ -86,6 +87,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("attlog", "write a USB export attlog.dat with a synthetic workload");
   AddAttlogOptions(attlog_cmd, &attlog);
   attlog_cmd->callback([&] { rc = RunAttlog(attlog); });
+
+  titip::tools::RegisterAdmsCommand(app, &rc);
 
   CLI11_PARSE(app, argc, argv);
   return rc;
