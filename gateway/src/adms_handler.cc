@@ -178,8 +178,7 @@ void AdmsHandler::HandleHandshake(const IclockTarget& t, const Reply& reply) {
   reply(Text(200, HandshakeReply(t.sn, o)));
 }
 
-void AdmsHandler::HandleUpload(const IclockTarget& t, const std::string& body,
-                               const Reply& reply) {
+void AdmsHandler::HandleUpload(const IclockTarget& t, const std::string& body, const Reply& reply) {
   if (t.table == "options") return reply(Text(200, "OK\n"));
   AdmsAttlogParser parser;
   std::vector<AttlogRecord> records;
@@ -283,8 +282,8 @@ std::string AdmsHandler::GapQueryCommand(const std::string& serial, TerminalStat
   });
   if (!s.ok()) spdlog::warn("adms: cannot read the store for the gap window: {}", s.ToString());
   int64_t local_now = clock_.Wall().count() / 1000 + options_.handshake.utc_offset_min * 60LL;
-  int64_t start = newest >= 0 ? newest - 3600
-                              : local_now - options_.gap_fill_default_days * 86400LL;
+  int64_t start =
+      newest >= 0 ? newest - 3600 : local_now - options_.gap_fill_default_days * 86400LL;
   int64_t end = std::max(local_now, newest) + 86400;
   uint64_t n;
   {

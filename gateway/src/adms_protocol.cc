@@ -138,8 +138,9 @@ std::string HandshakeReply(std::string_view sn, const HandshakeOptions& o) {
 
 std::string DataQueryAttlogCommand(std::string_view cmd_id, int64_t start_civil,
                                    int64_t end_civil) {
-  return "C:" + std::string(cmd_id) + ":DATA QUERY ATTLOG StartTime=" +
-         FormatCivil(start_civil, ' ') + "\tEndTime=" + FormatCivil(end_civil, ' ');
+  return "C:" + std::string(cmd_id) +
+         ":DATA QUERY ATTLOG StartTime=" + FormatCivil(start_civil, ' ') +
+         "\tEndTime=" + FormatCivil(end_civil, ' ');
 }
 
 std::vector<DeviceCmdResult> ParseDeviceCmdBody(std::string_view body) {

@@ -37,10 +37,11 @@ class Terminal {
   Terminal(const AdmsClientOptions& o, const Clock& clock, std::vector<Punch> log)
       : o_(o), clock_(clock), log_(std::move(log)) {
     stats_.punches = log_.size();
-    if (o_.fast) {
-      delay_ = o_.delay.count() ? o_.delay : milliseconds(200);
-      error_delay_ = o_.error_delay.count() ? o_.error_delay : milliseconds(200);
-    }
+    // Before the handshake names them: the overrides, else 200 ms (fast) or 10 s / 30 s.
+    milliseconds d = o_.fast ? milliseconds(200) : delay_;
+    milliseconds e = o_.fast ? milliseconds(200) : error_delay_;
+    delay_ = o_.delay.count() ? o_.delay : d;
+    error_delay_ = o_.error_delay.count() ? o_.error_delay : e;
   }
 
   AdmsClientStats Run(const std::atomic<bool>& stop) {
@@ -145,8 +146,8 @@ class Terminal {
       return "ID=" + c.id + "&Return=" + (rows.empty() ? "-1" : "0") + "&CMD=DATA";
     }
     bool known = c.command == "CHECK" || c.command == "LOG" || c.command == "INFO";
-    return "ID=" + c.id + "&Return=" + (known ? "0" : "-1002") + "&CMD=" +
-           c.command.substr(0, c.command.find(' '));
+    return "ID=" + c.id + "&Return=" + (known ? "0" : "-1002") +
+           "&CMD=" + c.command.substr(0, c.command.find(' '));
   }
 
   HttpReply Call(const std::string& method, const std::string& target, const std::string& body) {

@@ -56,9 +56,9 @@ int Run(AdmsArgs a) {
     return 2;
   }
   auto off = ParseUtcOffset(a.utc_offset);
-  std::optional<int64_t> start =
-      a.start.empty() ? std::optional<int64_t>(DefaultStart(off.value_or(420)))
-                      : ParseCivilDate(a.start);
+  std::optional<int64_t> start = a.start.empty()
+                                     ? std::optional<int64_t>(DefaultStart(off.value_or(420)))
+                                     : ParseCivilDate(a.start);
   if (!start || !off) {
     std::fprintf(stderr, "titip-termsim: bad --start or --utc-offset\n");
     return 2;

@@ -9,7 +9,7 @@
 namespace titip::tools {
 
 struct HttpReply {
-  bool ok = false;    // a complete HTTP response arrived
+  bool ok = false;  // a complete HTTP response arrived
   int status = 0;
   std::string body;
   std::string error;  // when !ok

@@ -44,8 +44,7 @@ TEST(AdmsAttlog, DocSampleBody) {
 }
 
 TEST(AdmsAttlog, EveryFieldCountFrom2To13) {
-  const std::string full =
-      "1\t2026-09-28 08:01:00\t1\t4\t7\t0\t0\t0\t36.5\t0\t0\teyJhIjoxfQ==\t99";
+  const std::string full = "1\t2026-09-28 08:01:00\t1\t4\t7\t0\t0\t0\t36.5\t0\t0\teyJhIjoxfQ==\t99";
   size_t tabs = 0;
   for (size_t n = 2; n <= 13; ++n) {
     // first n fields

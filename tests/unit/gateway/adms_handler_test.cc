@@ -188,8 +188,8 @@ TEST_F(AdmsHandlerTest, FirstGetRequestAsksForTheGapFromTheNewestStoredPunch) {
   EXPECT_EQ(FormatCivil(s, ' '), "2025-01-29 05:59:10");  // newest stored punch - 1 h
   EXPECT_EQ(FormatCivil(e, ' '), "2025-01-30 07:00:00");  // local now (07:00 WIB) + 1 day
   EXPECT_EQ(Call("GET", "/iclock/getrequest?SN=CNYG213260182").body, "OK\n");
-  EXPECT_EQ(Call("POST", "/iclock/devicecmd?SN=CNYG213260182", "ID=" + cmds[0].id +
-                                                                   "&Return=0&CMD=DATA\n")
+  EXPECT_EQ(Call("POST", "/iclock/devicecmd?SN=CNYG213260182",
+                 "ID=" + cmds[0].id + "&Return=0&CMD=DATA\n")
                 .body,
             "OK\n");
   // After a long silence (a LAN outage), the next poll asks again.

@@ -74,9 +74,9 @@ TEST(Handshake, ReplyCarriesTheOptionsOfSection22) {
   o.utc_offset_min = 480;  // WITA
   std::string r = HandshakeReply("0316144680030", o);
   EXPECT_EQ(r.rfind("GET OPTION FROM: 0316144680030\n", 0), 0u) << r;
-  for (const char* line : {"\nATTLOGStamp=None\n", "\nRealtime=1\n", "\nTimeZone=8\n",
-                           "\nDelay=10\n", "\nErrorDelay=30\n", "\nTransFlag=TransData AttLog\n",
-                           "\nEncrypt=None\n"}) {
+  for (const char* line :
+       {"\nATTLOGStamp=None\n", "\nRealtime=1\n", "\nTimeZone=8\n", "\nDelay=10\n",
+        "\nErrorDelay=30\n", "\nTransFlag=TransData AttLog\n", "\nEncrypt=None\n"}) {
     EXPECT_NE(r.find(line), std::string::npos) << line << " missing in\n" << r;
   }
   EXPECT_EQ(r.find('\r'), std::string::npos);

@@ -53,8 +53,8 @@ class AdmsHandler {
  public:
   using Reply = std::function<void(AdmsResponse)>;
 
-  AdmsHandler(AdmsHandlerOptions options, storage::GroupCommitter& committer,
-              storage::Store& store, const Clock& clock, relay::TerminalBoard& board);
+  AdmsHandler(AdmsHandlerOptions options, storage::GroupCommitter& committer, storage::Store& store,
+              const Clock& clock, relay::TerminalBoard& board);
 
   void Handle(const AdmsRequest& request, Reply reply);
   // Refusals decided before a request reached Handle (oversized body, bad HTTP).

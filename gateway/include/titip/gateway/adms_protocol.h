@@ -15,10 +15,10 @@ namespace titip::gateway {
 
 // What the terminal asked for: `GET /iclock/cdata?SN=..&options=all` and friends.
 struct IclockTarget {
-  std::string endpoint;  // the part after "/iclock/": "cdata", "getrequest", "devicecmd", ...
-  std::string sn;        // SN parameter, validated like a config serial
-  std::string table;     // "ATTLOG", "OPERLOG", "options", ...; empty when absent
-  std::string stamp;     // Stamp parameter as sent ("9999"); empty when absent
+  std::string endpoint;      // the part after "/iclock/": "cdata", "getrequest", "devicecmd", ...
+  std::string sn;            // SN parameter, validated like a config serial
+  std::string table;         // "ATTLOG", "OPERLOG", "options", ...; empty when absent
+  std::string stamp;         // Stamp parameter as sent ("9999"); empty when absent
   bool options_all = false;  // options=all: the handshake
   std::map<std::string, std::string> params;  // every parameter, keys lower-cased, %-decoded
 };
@@ -48,8 +48,7 @@ std::string TimeZoneOption(int utc_offset_min);
 
 // `C:<id>:DATA QUERY ATTLOG StartTime=..\tEndTime=..` for getrequest; times are civil
 // seconds (the terminal's local time).
-std::string DataQueryAttlogCommand(std::string_view cmd_id, int64_t start_civil,
-                                   int64_t end_civil);
+std::string DataQueryAttlogCommand(std::string_view cmd_id, int64_t start_civil, int64_t end_civil);
 
 // One line of a devicecmd body: `ID=<id>&Return=<code>&CMD=<desc>`.
 struct DeviceCmdResult {

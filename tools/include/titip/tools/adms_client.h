@@ -34,11 +34,11 @@ struct AdmsClientOptions {
 };
 
 struct AdmsClientStats {
-  uint64_t punches = 0;      // rows in the terminal's log
-  uint64_t acked = 0;        // rows acknowledged by an OK (first upload)
-  uint64_t posts = 0;        // ATTLOG POSTs sent
-  uint64_t non_ok = 0;       // POSTs answered without OK (HTTP error or other text)
-  uint64_t errors = 0;       // requests that failed at the network level
+  uint64_t punches = 0;  // rows in the terminal's log
+  uint64_t acked = 0;    // rows acknowledged by an OK (first upload)
+  uint64_t posts = 0;    // ATTLOG POSTs sent
+  uint64_t non_ok = 0;   // POSTs answered without OK (HTTP error or other text)
+  uint64_t errors = 0;   // requests that failed at the network level
   uint64_t handshakes = 0;
   uint64_t queries = 0;      // DATA QUERY ATTLOG commands answered
   uint64_t resent_rows = 0;  // rows re-sent for those queries
