@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "titip/gateway/adms_server.h"
+#include "titip/gateway/soap_puller.h"
 
 namespace titip::gateway {
 
@@ -19,6 +20,18 @@ Result<relay::Services> StartAdapters(relay::DaemonContext& ctx) {
     out.push_back(std::move(*adms));
   }
   for (const auto& t : ctx.config.terminals) {
+    if (t.kind == "soap") {  // one puller per terminal
+      SoapPullOptions so{t.serial,
+                         t.address,
+                         ctx.config.node.unit,
+                         t.comm_key,
+                         ctx.config.node.utc_offset_min,
+                         std::chrono::seconds(t.poll_interval_s)};
+      auto p = std::make_unique<SoapPuller>(so, ctx.committer, ctx.clock, ctx.terminals);
+      p->Start();
+      out.push_back(std::move(p));
+      continue;
+    }
     if (t.kind == "usb" || t.kind == "adms") continue;
     spdlog::warn(
         "terminal {}: kind '{}' has no adapter in this build; its punches must be "

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "adms_command.h"
+#include "soap_command.h"
 #include "titip/common/civil_time.h"
 #include "titip/tools/attlog_writer.h"
 #include "titip/tools/workload.h"
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   attlog_cmd->callback([&] { rc = RunAttlog(attlog); });
 
   titip::tools::RegisterAdmsCommand(app, &rc);
+  titip::tools::RegisterSoapCommand(app, &rc);
 
   CLI11_PARSE(app, argc, argv);
   return rc;
