@@ -48,6 +48,11 @@ Result<ImportReport> ImportAttlog(const ImportOptions& o, storage::Store& store,
                                   const std::function<void(uint64_t, uint64_t)>& progress) {
   std::ifstream in(o.path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open " + o.path);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  if (LooksLikeGlg(head)) return ImportGlg(o, store, clock, progress);
+  in.clear();
   in.seekg(0, std::ios::end);
   uint64_t total = static_cast<uint64_t>(in.tellg()), done = 0;
   in.seekg(0);
