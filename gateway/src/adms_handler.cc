@@ -9,29 +9,9 @@
 #include <vector>
 
 #include "titip/gateway/adms_attlog.h"
+#include "titip/gateway/attlog_import.h"
 
 namespace titip::gateway {
-namespace {
-
-wire::Punch ToPunch(const AttlogRecord& r, const std::string& serial, const std::string& unit,
-                    int utc_offset_min, const Clock& clock) {
-  wire::Punch p;
-  p.set_terminal(serial);
-  p.set_pin(r.pin);
-  p.set_device_time(r.device_time);
-  p.set_utc_offset_min(utc_offset_min);
-  p.set_verify(r.verify);
-  p.set_status(r.status);
-  p.set_workcode(r.workcode);
-  p.set_received_at_ms(clock.Wall().count());
-  p.set_clock_synced(clock.WallSynced());
-  p.set_source(wire::SOURCE_ADMS);
-  p.set_unit(unit);
-  return p;
-}
-
-}  // namespace
-
 AdmsHandler::AdmsHandler(AdmsHandlerOptions options, storage::GroupCommitter& committer,
                          storage::Store& store, const Clock& clock, relay::TerminalBoard& board)
     : options_(std::move(options)),
@@ -204,7 +184,8 @@ void AdmsHandler::HandleUpload(const IclockTarget& t, const std::string& body, c
   auto punches = std::make_shared<std::vector<wire::Punch>>();
   punches->reserve(records.size());
   for (const auto& r : records) {
-    punches->push_back(ToPunch(r, t.sn, options_.unit, options_.handshake.utc_offset_min, clock_));
+    punches->push_back(RecordToPunch(r, t.sn, options_.unit, options_.handshake.utc_offset_min,
+                                     wire::SOURCE_ADMS, clock_));
   }
   auto outcome = std::make_shared<storage::IntakeOutcome>();
   storage::WriteOp op;

@@ -29,18 +29,8 @@ Result<ImportReport> ImportGlg(const ImportOptions& o, storage::Store& store, co
     size_t end = std::min(recs.size(), i + o.batch);
     std::vector<wire::Punch> punches;
     for (size_t k = i; k < end; ++k) {
-      wire::Punch p;
-      p.set_terminal(o.terminal_serial);
-      p.set_pin(recs[k].pin);
-      p.set_device_time(recs[k].device_time);
-      p.set_utc_offset_min(o.utc_offset_min);
-      p.set_verify(recs[k].verify);
-      p.set_status(recs[k].status);
-      p.set_received_at_ms(clock.Wall().count());
-      p.set_clock_synced(clock.WallSynced());
-      p.set_source(wire::SOURCE_USB);
-      p.set_unit(o.unit);
-      punches.push_back(std::move(p));
+      punches.push_back(RecordToPunch(recs[k], o.terminal_serial, o.unit, o.utc_offset_min,
+                                      wire::SOURCE_USB, clock));
     }
     storage::IntakeOutcome outcome;
     storage::WriteOp op;

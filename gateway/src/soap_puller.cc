@@ -12,6 +12,7 @@
 #include <future>
 #include <random>
 
+#include "titip/gateway/attlog_import.h"
 #include "titip/gateway/soap_attlog.h"
 
 namespace titip::gateway {
@@ -139,19 +140,8 @@ Result<SoapPullReport> SoapPuller::Pull() {
         parser.Feed(chunk, &records);
       }
       for (const auto& r : records) {
-        wire::Punch p;
-        p.set_terminal(o_.serial);
-        p.set_pin(r.pin);
-        p.set_device_time(r.device_time);
-        p.set_utc_offset_min(o_.utc_offset_min);
-        p.set_verify(r.verify);
-        p.set_status(r.status);
-        p.set_workcode(r.workcode);
-        p.set_received_at_ms(clock_.Wall().count());
-        p.set_clock_synced(clock_.WallSynced());
-        p.set_source(wire::SOURCE_SOAP);
-        p.set_unit(o_.unit);
-        punches.push_back(std::move(p));
+        punches.push_back(
+            RecordToPunch(r, o_.serial, o_.unit, o_.utc_offset_min, wire::SOURCE_SOAP, clock_));
       }
       records.clear();
       if (punches.size() >= o_.batch) {

@@ -39,6 +39,12 @@ Result<ImportReport> ImportAttlog(const ImportOptions& options, storage::Store& 
                                   const Clock& clock,
                                   const std::function<void(uint64_t, uint64_t)>& progress = {});
 
+// Every terminal adapter turns a decoded record into the punch the store takes the same way:
+// device time kept as the terminal wrote it, the unit's offset beside it, our receive time.
+wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
+                          const std::string& unit, int utc_offset_min, wire::Source source,
+                          const Clock& clock);
+
 // GLG_001.TXT / AGL_001.TXT (glg_parser.h); at most kMaxGlgBytes, read whole.
 inline constexpr uint64_t kMaxGlgBytes = 256ull << 20;
 Result<ImportReport> ImportGlg(const ImportOptions& options, storage::Store& store,
