@@ -12,6 +12,7 @@
 #include "titip/gateway/attlog_import.h"
 
 namespace titip::gateway {
+
 AdmsHandler::AdmsHandler(AdmsHandlerOptions options, storage::GroupCommitter& committer,
                          storage::Store& store, const Clock& clock, relay::TerminalBoard& board)
     : options_(std::move(options)),
