@@ -1,4 +1,5 @@
-// `titipctl import FILE --terminal SERIAL`: USB attlog into the gateway's store, idempotent.
+// `titipctl import FILE --terminal SERIAL`: USB attlog.dat or GLG/AGL export into the
+// gateway's store, idempotent.
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,8 +23,11 @@ void ProgressBar(uint64_t done, uint64_t total) {
 }  // namespace
 
 int CmdImport(Context& ctx, const std::string& file, const std::string& terminal,
-              const std::string& utc_offset) {
+              const std::string& utc_offset, const std::string& date_order) {
   gateway::ImportOptions o;
+  o.date_order = date_order == "mdy"   ? gateway::DateOrder::kMdy
+                 : date_order == "dmy" ? gateway::DateOrder::kDmy
+                                       : gateway::DateOrder::kAuto;
   o.path = file;
   o.terminal_serial = terminal;
   if (ctx.config) {

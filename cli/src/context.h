@@ -41,7 +41,7 @@ struct StatusOptions {
 int ExitFor(const Status& s);
 
 int CmdImport(Context& ctx, const std::string& file, const std::string& terminal,
-              const std::string& utc_offset);
+              const std::string& utc_offset, const std::string& date_order = "auto");
 int CmdQueue(Context& ctx);
 int CmdPunches(Context& ctx, const std::string& since, const std::string& until,
                const std::string& unit, bool csv);

@@ -18,11 +18,14 @@ int main(int argc, char** argv) {
   // Hidden: tests pin the wall clock so ages in golden files are stable.
   app.add_option("--now", ctx.now_ms, "wall clock override, Unix ms (tests)")->group("");
 
-  std::string file, terminal, utc_offset;
-  auto* imp = app.add_subcommand("import", "import a USB attlog.dat into the gateway's store");
+  std::string file, terminal, utc_offset, date_order = "auto";
+  auto* imp = app.add_subcommand(
+      "import", "import a USB attlog.dat or GLG_001.TXT/AGL_001.TXT into the gateway's store");
   imp->add_option("file", file, "attlog.dat path")->required();
   imp->add_option("--terminal", terminal, "serial number of the terminal it came from")->required();
   imp->add_option("--utc-offset", utc_offset, "terminal time zone, e.g. +07:00");
+  imp->add_option("--date-order", date_order, "GLG/AGL files: auto, mdy or dmy")
+      ->check(CLI::IsMember({"auto", "mdy", "dmy"}));
 
   auto* queue = app.add_subcommand("queue", "queue depth, undelivered punches, links");
   std::string since, until, unit;
@@ -115,7 +118,7 @@ int main(int argc, char** argv) {
   if (*keygen) return CmdKeygen(ctx, key_out);  // needs no config or store
   if (*check) return CmdConfigCheck(ctx, check_file, check_role);
   if (int rc = ctx.Resolve(); rc != kOk) return rc;
-  if (*imp) return CmdImport(ctx, file, terminal, utc_offset);
+  if (*imp) return CmdImport(ctx, file, terminal, utc_offset, date_order);
   if (*queue) return CmdQueue(ctx);
   if (*punches) return CmdPunches(ctx, since, until, unit, csv);
   if (*status) return CmdStatus(ctx, status_opt);

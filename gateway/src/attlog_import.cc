@@ -7,28 +7,15 @@
 namespace titip::gateway {
 namespace {
 
-wire::Punch ToPunch(const AttlogRecord& r, const ImportOptions& o, const Clock& clock) {
-  wire::Punch p;
-  p.set_terminal(o.terminal_serial);
-  p.set_pin(r.pin);
-  p.set_device_time(r.device_time);
-  p.set_utc_offset_min(o.utc_offset_min);
-  p.set_verify(r.verify);
-  p.set_status(r.status);
-  p.set_workcode(r.workcode);
-  p.set_received_at_ms(clock.Wall().count());
-  p.set_clock_synced(clock.WallSynced());
-  p.set_source(wire::SOURCE_USB);
-  p.set_unit(o.unit);
-  return p;
-}
-
 Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storage::Store& store,
               const Clock& clock, ImportReport* report) {
   if (records->empty()) return Status::Ok();
   std::vector<wire::Punch> punches;
   punches.reserve(records->size());
-  for (const auto& r : *records) punches.push_back(ToPunch(r, o, clock));
+  for (const auto& r : *records) {
+    punches.push_back(
+        RecordToPunch(r, o.terminal_serial, o.unit, o.utc_offset_min, wire::SOURCE_USB, clock));
+  }
   records->clear();
   storage::IntakeOutcome outcome;
   storage::WriteOp op;
@@ -44,10 +31,33 @@ Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storag
 
 }  // namespace
 
+wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
+                          const std::string& unit, int utc_offset_min, wire::Source source,
+                          const Clock& clock) {
+  wire::Punch p;
+  p.set_terminal(terminal);
+  p.set_pin(r.pin);
+  p.set_device_time(r.device_time);
+  p.set_utc_offset_min(utc_offset_min);
+  p.set_verify(r.verify);
+  p.set_status(r.status);
+  p.set_workcode(r.workcode);
+  p.set_received_at_ms(clock.Wall().count());
+  p.set_clock_synced(clock.WallSynced());
+  p.set_source(source);
+  p.set_unit(unit);
+  return p;
+}
+
 Result<ImportReport> ImportAttlog(const ImportOptions& o, storage::Store& store, const Clock& clock,
                                   const std::function<void(uint64_t, uint64_t)>& progress) {
   std::ifstream in(o.path, std::ios::binary);
   if (!in) return Status::NotFound("cannot open " + o.path);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  if (LooksLikeGlg(head)) return ImportGlg(o, store, clock, progress);
+  in.clear();
   in.seekg(0, std::ios::end);
   uint64_t total = static_cast<uint64_t>(in.tellg()), done = 0;
   in.seekg(0);

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "adms_command.h"
+#include "soap_command.h"
 #include "titip/common/civil_time.h"
 #include "titip/tools/attlog_writer.h"
 #include "titip/tools/workload.h"
@@ -88,6 +90,9 @@ int main(int argc, char** argv) {
   AddAttlogOptions(attlog_cmd, &attlog);
   attlog_cmd->callback([&] { rc = RunAttlog(attlog); });
   titip::tools::AddZkSubcommand(app, &rc);
+
+  titip::tools::RegisterAdmsCommand(app, &rc);
+  titip::tools::RegisterSoapCommand(app, &rc);
 
   CLI11_PARSE(app, argc, argv);
   return rc;

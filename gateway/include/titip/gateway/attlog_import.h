@@ -10,6 +10,7 @@
 
 #include "titip/common/clock.h"
 #include "titip/gateway/attlog_parser.h"
+#include "titip/gateway/glg_parser.h"
 #include "titip/storage/store.h"
 
 namespace titip::gateway {
@@ -19,7 +20,8 @@ struct ImportOptions {
   std::string terminal_serial;
   std::string unit;
   int utc_offset_min = 420;
-  size_t batch = 2000;  // punches per transaction: one fsync each
+  size_t batch = 2000;                      // punches per transaction: one fsync each
+  DateOrder date_order = DateOrder::kAuto;  // GLG/AGL files only (glg_parser.h)
 };
 
 struct ImportReport {
@@ -31,9 +33,22 @@ struct ImportReport {
   std::vector<AttlogIssue> issues;
 };
 
-// progress(bytes_done, bytes_total) is called after each committed batch.
+// progress(bytes_done, bytes_total) is called after each committed batch. A file that starts
+// with a GLG/AGL header row (GLG_001.TXT, AGL_001.TXT) is decoded by ImportGlg instead.
 Result<ImportReport> ImportAttlog(const ImportOptions& options, storage::Store& store,
                                   const Clock& clock,
                                   const std::function<void(uint64_t, uint64_t)>& progress = {});
+
+// Every terminal adapter turns a decoded record into the punch the store takes the same way:
+// device time kept as the terminal wrote it, the unit's offset beside it, our receive time.
+wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
+                          const std::string& unit, int utc_offset_min, wire::Source source,
+                          const Clock& clock);
+
+// GLG_001.TXT / AGL_001.TXT (glg_parser.h); at most kMaxGlgBytes, read whole.
+inline constexpr uint64_t kMaxGlgBytes = 256ull << 20;
+Result<ImportReport> ImportGlg(const ImportOptions& options, storage::Store& store,
+                               const Clock& clock,
+                               const std::function<void(uint64_t, uint64_t)>& progress = {});
 
 }  // namespace titip::gateway
