@@ -13,6 +13,7 @@ PKGS=(
   libgtest-dev libgmock-dev
   libzstd-dev libsystemd-dev
   procps iproute2 jq
+  mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
 )
 
 missing=()
