@@ -4,9 +4,9 @@
 #  kill   : gateway → relay → aggregator, N punches imported into the gateway; kill -9 of the
 #           relay (the middle hop) once it holds a third of them (gateway's queued ≤ 2N/3),
 #           relay restarted on the same store;
-#  outage : aggregator not running; the gateway hands everything to the relay (queued == 0);
-#           kill -9 of the relay and of the gateway (the edge loses power); both restarted,
-#           then the aggregator comes up.
+#  outage : aggregator not running; relay and gateway up 3 s (the relay has no route, so the
+#           gateway keeps everything); kill -9 of the relay and of the gateway (the edge loses
+#           power); both restarted, then the aggregator comes up.
 # Done when the gateway has every end-to-end receipt (queue 0/0) or after 180 s. Sets RESULT to
 # "n stored distinct lost dup absorbed secs": stored rows at the aggregator, distinct natural
 # keys (terminal, pin, time, verify), lost = n − distinct, dup = stored − distinct, absorbed =
@@ -45,16 +45,20 @@ titip_crash() {
   t0=$(now)
   start crash-gw titip-gateway "$d/gw.toml"; g=$LAST
   if [ "$mode" = kill ]; then
-    wait_queue "$d/gw" q_third 120
+    wait_queue "$d/gw" q_third 120 || true
     mq_kill "$r" KILL
     log "titip kill: relay killed -9 with gateway queue $(queue_of "$d/gw")," \
         "aggregator accepted ~$(counter "$d/agg" punches_accepted)"
     start crash-relay2 titip-relay "$d/relay.toml"; r=$LAST
   else
-    wait_queue "$d/gw" q_empty 120
+    # With no route to the aggregator the relay advertises no cost, so the gateway keeps
+    # custody (its link is up but not active): the office box is the one queueing.
+    wait_up "$d/gw" || true
+    nap 3
+    CRASH_HELD="gateway queue $(queue_of "$d/gw") (queued, undelivered)"
     mq_kill "$r" KILL; mq_kill "$g" KILL
-    log "titip outage: relay and gateway killed -9 holding everything (gateway queue" \
-        "$(queue_of "$d/gw"), relay queue $(queue_of "$d/relay"))"
+    log "titip outage: relay and gateway killed -9; before the kill: $CRASH_HELD;" \
+        "relay queue $(queue_of "$d/relay")"
     start crash-relay2 titip-relay "$d/relay.toml"; r=$LAST
     start crash-gw2 titip-gateway "$d/gw.toml"; g=$LAST
     start crash-agg titip-aggregator "$d/agg.toml"; a=$LAST
