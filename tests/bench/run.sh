@@ -12,7 +12,7 @@
 #     computed from the protocol (bench_adms.sh).
 # Prints the tables and replaces the text between the markers in BENCHMARKS.md (--no-update
 # to leave it alone).
-# Usage: tests/bench/run.sh [--bin DIR] [--runs R] [--crash-runs C] [--only tput|crash|wire]
+# Usage: tests/bench/run.sh [--bin DIR] [--runs R] [--crash-runs C] [--only "tput crash wire foot"]
 #          [--no-update] [--keep]
 # Needs mosquitto + mosquitto-clients, jq, iproute2, procps, coreutils (deploy/install-deps.sh).
 set -euo pipefail
@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 ARGS=()
 CRASH_RUNS=1
-PARTS="tput crash wire"
+PARTS="tput crash wire foot"
 UPDATE=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --crash-runs) CRASH_RUNS=$2; shift 2 ;;
     --only) PARTS=$2; shift 2 ;;
     --no-update) UPDATE=0; shift ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -161,6 +161,41 @@ part_wire() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Footprint: binary sizes; a gateway's RSS idle (empty store) and with FOOT_USERS × 84 days of
+# punches queued (~1,000,000 at 6000), its upstream down (nothing listens on the port).
+part_foot() {
+  local b sizes=()
+  for b in titip-gateway titip-relay titip-aggregator titipctl; do
+    strip --strip-all -o "$WORK/stripped" "$BIN/$b"
+    sizes+=("\`$b\` $(div "$(stat -L -c %s "$BIN/$b")" 1048576 1) MiB ($(div "$(stat -c %s "$WORK/stripped")" 1048576 1) stripped)")
+  done
+  sizes+=("\`mosquitto\` $(div "$(stat -L -c %s "$(command -v mosquitto)")" 1024 0) KiB (stripped by Debian; plus libmosquitto and libssl)")
+  local d=$WORK/foot att=$WORK/foot.dat rows=() k n g up
+  mkdir -p "$d"; up=$(free_port)
+  "$BIN/titip-termsim" attlog --out "$att" --users "${FOOT_USERS:-6000}" --days 84 --start 2026-09-07 --seed 9 >/dev/null
+  for k in empty full; do
+    { node_toml kec-foot "$d/$k" "" diskominfo "$up"; terminal_toml FOOT000000001; } >"$d/$k.toml"
+    n=0
+    [ $k = full ] && n=$(import "$d/$k.toml" "$att" FOOT000000001)
+    start foot-$k titip-gateway "$d/$k.toml"; g=$LAST
+    wait_file "$d/$k/runtime.json"; nap 5
+    rows+=("| gateway, $n punches queued, upstream down, after 5 s | $(div "$(rss_kb "$g" VmRSS)" 1024 1) | $(div "$(rss_kb "$g" RssAnon)" 1024 1) | $(div "$(rss_kb "$g" RssFile)" 1024 1) | $(div "$(hwm_kb "$g")" 1024 1) | $(div "$(du -sk "$d/$k" | cut -f1)" 1024 0) |")
+    stop "$g"
+  done
+  rm -f "$att"
+  {
+    echo "#### Footprint"
+    echo
+    echo "| process | VmRSS MiB | anonymous | file-backed (LMDB pages) | VmHWM | store on disk MiB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "Binary sizes (RelWithDebInfo with debug info; stripped in brackets): $(join_list "${sizes[@]}")."
+    echo
+  } >>"$OUT"
+}
+
+# ---------------------------------------------------------------------------------------------
 {
   echo "### Run of $(date -u +%Y-%m-%dT%H:%MZ): \`tests/bench/run.sh ${ARGS[*]:-}\`"
   echo
@@ -179,6 +214,7 @@ if [[ " $PARTS " == *" wire "* ]]; then
   fi
   part_wire
 fi
+[[ " $PARTS " == *" foot "* ]] && part_foot
 LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
 echo "Total $(sub "$(now)" "$T_START") s; load average (1 min) sampled through the run:" \
      "$(join_list "${LOADS[@]}") on $(nproc) cores." >>"$OUT"
