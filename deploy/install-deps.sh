@@ -15,6 +15,7 @@ PKGS=(
   procps iproute2 jq
   help2man  # ops: man pages generated from titipctl --help
   nodejs npm  # zk: conformance test runs the real npm ZK clients
+  mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
 )
 
 missing=()

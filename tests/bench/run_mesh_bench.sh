@@ -243,6 +243,8 @@ e2e() {
     rm -rf "$d"
   done
   local mt mz mb
+  # For tests/bench/run.sh, which interleaves single e2e runs with its baselines.
+  E2E_RATES=("${rates[@]}"); E2E_N=$n; E2E_ZMQ=("${zs[@]}")
   mt=$(median "${rates[@]}"); mz=$(median "${zs[@]}"); mb=$(median "${zb[@]}")
   echo "## 1. End to end, gateway → relay → aggregator ($n punches, $RUNS runs)"
   echo
@@ -450,6 +452,8 @@ district() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Sourced (by tests/bench/run.sh): provide the helpers and parts above, run nothing.
+if [ "${BASH_SOURCE[0]}" != "$0" ]; then return 0; fi
 log "work dir $WORK, binaries $BIN"
 OUT=$WORK/report.md
 {
