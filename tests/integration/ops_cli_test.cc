@@ -24,6 +24,8 @@ TEST(OpsCli, ConfigCheckAcceptsEveryExample) {
   int n = 0;
   for (const auto& e : fs::directory_iterator(TITIP_EXAMPLES_DIR)) {
     if (e.path().extension() != ".toml") continue;
+    // schedule.toml is the aggregator's data file, not a daemon config.
+    if (e.path().stem() == "schedule") continue;
     ++n;
     RunResult r = Ctl({"config", "check", e.path().string(), "--json"});
     EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.out;
