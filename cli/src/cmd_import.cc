@@ -20,6 +20,22 @@ void ProgressBar(uint64_t done, uint64_t total) {
   if (done >= total) std::fprintf(stderr, "\n");
 }
 
+// Waiting helps only while punches are still on their way: a store full of delivered history
+// (kept so that a terminal's whole log, read again, adds nothing) never drains by itself.
+void StoreFullAdvice(storage::Store& store) {
+  std::cerr << "titipctl: the store is full; punches already imported are safe.\n";
+  auto c = store.GetCounters();
+  if (c.ok() && c->undelivered > 0) {
+    std::cerr << "titipctl: " << c->undelivered
+              << " punches are still on their way upstream; import again once they are "
+                 "delivered (titipctl queue).\n";
+    return;
+  }
+  std::cerr << "titipctl: nothing is waiting for delivery: the store is full of delivered "
+               "history, which does not drain. Raise [store] map_cap_mb (now "
+            << (c.ok() ? c->map_cap_bytes >> 20 : 0) << " MiB) and restart the gateway.\n";
+}
+
 }  // namespace
 
 int CmdImport(Context& ctx, const std::string& file, const std::string& terminal,
@@ -56,10 +72,7 @@ int CmdImport(Context& ctx, const std::string& file, const std::string& terminal
                             tty ? ProgressBar : std::function<void(uint64_t, uint64_t)>());
   if (!report.ok()) {
     std::cerr << "titipctl: import failed: " << report.status().ToString() << "\n";
-    if (report.status().code() == Code::kStoreFull) {
-      std::cerr << "titipctl: the store is full; punches already imported are safe. "
-                   "Import again once the queue has drained.\n";
-    }
+    if (report.status().code() == Code::kStoreFull) StoreFullAdvice(*store);
     return ExitFor(report.status());
   }
   const auto& r = *report;

@@ -87,5 +87,36 @@ TEST(OpsCli, UsageErrorsExit64) {
   EXPECT_EQ(Ctl({"queue"}).exit_code, 64);  // neither --config nor --state-dir
 }
 
+// A full store while punches wait for delivery: the advice is to wait, and the import stops
+// with the store's exit code instead of crashing or pretending success.
+TEST(OpsCli, ImportIntoAFullStoreSaysWhatWillFreeIt) {
+  std::string dir = MakeTempDir("import-full");
+  WriteFile(dir + "/gateway.toml",
+            "[node]\nid = \"kec-mestong\"\nunit = \"kec-mestong\"\n"
+            "state_dir = \"" +
+                dir +
+                "/gw\"\n[store]\nmap_cap_mb = 1\n"
+                "initial_map_mb = 1\n[[upstream]]\nid = \"bkpsdm\"\nendpoint = "
+                "\"tcp://127.0.0.1:9\"\n[[terminal]]\nserial = \"SN1\"\n"
+                "kind = \"usb\"\n");
+  ASSERT_EQ(titip::testing::Run({BinPath("titip-termsim"), "attlog", "--out", dir + "/attlog.dat",
+                                 "--users", "200", "--days", "40", "--start", "2026-10-01",
+                                 "--seed", "3"})
+                .exit_code,
+            0);
+  RunResult r = titip::testing::Run({"sh", "-c",
+                                     BinPath("titipctl") + " -c " + dir + "/gateway.toml import " +
+                                         dir + "/attlog.dat --terminal SN1 2>&1"});
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("the store is full"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("still on their way upstream"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("delivered history"), std::string::npos) << r.out;
+  RunResult q = Ctl({"-c", dir + "/gateway.toml", "queue", "--json"});
+  auto j = nlohmann::json::parse(q.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << q.out;
+  EXPECT_GT(j["undelivered"].get<uint64_t>(), 1000u);  // what fitted is kept
+  if (!HasFailure()) RemoveTree(dir);
+}
+
 }  // namespace
 }  // namespace titip::testing
