@@ -14,7 +14,7 @@ PKGS=(
   libzstd-dev libsystemd-dev
   procps iproute2 jq
   help2man  # ops: man pages generated from titipctl --help
-  nodejs npm  # zk: conformance test runs the real npm ZK clients
+  nodejs  # zk: conformance test runs the real npm ZK clients (npm: see below)
   mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
 )
 
@@ -24,6 +24,9 @@ for p in "${PKGS[@]}"; do
     missing+=("$p")
   fi
 done
+# Debian's nodejs needs the separate npm package; NodeSource's nodejs ships npm inside and
+# conflicts with Debian's npm, so ask for the package only when the command is missing.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PKGS[@]} packages present"
