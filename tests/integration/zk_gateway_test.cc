@@ -126,6 +126,15 @@ TEST_F(ZkGateway, FiveThousandPunchesExactlyOnceAcrossGatewayRestartAndSkewShows
   EXPECT_EQ(row["terminals"][0]["serial"], kSerial);
   EXPECT_TRUE(row["terminals"][0]["up"].get<bool>());
 
+  // The operator's own view on the gateway shows the same skew.
+  RunResult st = titip::testing::Run(
+      {BinPath("titipctl"), "--config", dir_ + "/gw.toml", "status", "--json"});
+  auto sj = nlohmann::json::parse(st.out, nullptr, false);
+  ASSERT_FALSE(sj.is_discarded()) << st.out;
+  ASSERT_EQ(sj["terminals"].size(), 1u) << st.out;
+  ASSERT_FALSE(sj["terminals"][0]["clock_skew_s"].is_null()) << st.out;
+  EXPECT_NEAR(sj["terminals"][0]["clock_skew_s"].get<int64_t>(), 600, 5) << st.out;
+
   gw.Signal(SIGTERM);
   int gs = gw.Wait(15000);
   EXPECT_TRUE(WIFEXITED(gs) && WEXITSTATUS(gs) == 0) << "gateway did not stop cleanly";
