@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Chaos run on real daemons, real ZeroMQ, real LMDB and real (namespaced) networks: an
-# aggregator, two relays and G gateways, each in its own network namespace; USB imports feed
-# the gateways while faults scheduled by the seed hit links and processes; then every fault is
-# repaired and the checker demands every punch at the aggregator exactly once, every queue
-# empty and every receipt home.
+# aggregator, two relays and G gateways, each in its own network namespace; USB imports, a ZK
+# terminal (pulled by gw2) and an ADMS terminal (pushing to gw3) feed the gateways while faults
+# scheduled by the seed hit links and processes; then every fault is repaired and the checker
+# demands every punch at the aggregator exactly once, every queue empty and every receipt home.
 #
 #   tests/chaos/run.sh [--minutes M] [--seed S] [--gateways G] [--users U] [--bin DIR] [--keep]
 #
@@ -31,7 +31,7 @@ BIN="$(cd "$BIN" && pwd)"
 P="tchaos$$"
 declare -A PORT_OF=() ADDR_OF=()
 # shellcheck source=/dev/null
-for f in topology daemons faults feed check; do source "$here/lib/$f.sh"; done
+for f in topology daemons faults feed terminals check; do source "$here/lib/$f.sh"; done
 
 if [ "$(id -u)" != 0 ] || ! topo_possible; then
   echo "chaos: SKIP: cannot create network namespaces and veth pairs here (needs root and" \
@@ -42,6 +42,7 @@ W="$(mktemp -d /var/tmp/titip-chaos-XXXXXX)"
 mkdir -p "$W/log" "$W/feed" "$W/state"
 : >"$W/expected.keys"
 cleanup() {
+  stop_terminals
   stop_all
   topo_down
   if [ "$KEEP" = 1 ] || [ "${FAILED:-1}" = 1 ]; then
@@ -72,7 +73,13 @@ for ((g = 0; g < GATEWAYS; g++)); do
   [ "$g" = 0 ] && cap=$((2 + MINUTES / 4))
   write_gateway "gw$g" "SN-gw$g" "$cap" "${ups[@]}"
 done
+# A ZK terminal on gw2 and an ADMS terminal on gw3 (when there are that many gateways).
+[ "$GATEWAYS" -ge 3 ] && add_zk_terminal gw2 SN-zk-gw2
+[ "$GATEWAYS" -ge 4 ] && add_adms_terminal gw3 SN-adms-gw3
 for n in "${nodes[@]}"; do start_node "$n"; done
+[ "$GATEWAYS" -ge 3 ] && start_zk_terminal gw2 SN-zk-gw2 "$USERS" $((2 + MINUTES)) $((SEED * 7 + 1))
+[ "$GATEWAYS" -ge 4 ] &&
+  start_adms_terminal gw3 SN-adms-gw3 "$USERS" $((2 + MINUTES)) $((SEED * 7 + 2)) "$MINUTES"
 echo "chaos: seed $SEED, $MINUTES min, ${#nodes[@]} daemons in namespaces $P-*, work dir $W"
 
 end=$((SECONDS + MINUTES * 60))

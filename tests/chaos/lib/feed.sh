@@ -31,8 +31,7 @@ import_pending() {
   for item in "${PENDING[@]}"; do
     IFS='|' read -r gw serial f <<<"$item"
     if ctl "$gw" import "$f" --terminal "$serial" >>"$W/log/import.log" 2>&1; then
-      awk -F'\t' -v s="$serial" '{gsub(/\r/, ""); gsub(/ /, "", $1); t = $2; sub(/ /, "T", t);
-        print s "|" $1 "|" t "|" $5}' "$f" >>"$W/expected.keys"
+      keys_from_attlog "$serial" "$f" >>"$W/expected.keys"
     else
       left+=("$item")
     fi
