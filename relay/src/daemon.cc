@@ -180,6 +180,7 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   }
   eo.resend_after = std::chrono::seconds(cfg.link.resend_after_s);
   TerminalBoard terminals;
+  MetricsBoard extra_metrics;
   std::unique_ptr<MetricsServer> metrics;
   if (!cfg.metrics_listen.empty()) {
     auto m = MetricsServer::Start(cfg.metrics_listen);
@@ -192,7 +193,7 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   }
   Services services;
   if (factory) {
-    DaemonContext ctx{cfg, st, committer, clock, terminals};
+    DaemonContext ctx{cfg, st, committer, clock, terminals, metrics ? &extra_metrics : nullptr};
     auto started = factory(ctx);
     if (!started.ok()) {
       spdlog::critical("refusing to start: {}", started.status().ToString());
@@ -221,7 +222,8 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   auto publish_metrics = [&] {
     if (metrics) {
       metrics->Publish(
-          RenderMetrics(CollectMetrics(msrc, loop_ptr->counters(), metrics->bad_requests())));
+          RenderMetrics(CollectMetrics(msrc, loop_ptr->counters(), metrics->bad_requests())) +
+          extra_metrics.Text());
     }
   };
   lo.on_second = [&] {

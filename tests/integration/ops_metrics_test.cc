@@ -134,7 +134,12 @@ class OpsMetricsDaemon : public ::testing::Test {
     WriteFile(dir_ + "/agg.toml",
               "[node]\nid = \"bkpsdm\"\nstate_dir = \"" + dir_ +
                   "/agg\"\nlisten = \"tcp://127.0.0.1:" + std::to_string(port) +
-                  "\"\n[metrics]\nlisten = \"127.0.0.1:" + std::to_string(agg_metrics_) + "\"\n");
+                  "\"\n[metrics]\nlisten = \"127.0.0.1:" + std::to_string(agg_metrics_) +
+                  "\"\n[aggregator]\nroster_file = \"" + dir_ + "/roster.csv\"\n");
+    // setda is enrolled but never reports: its past days are late.
+    WriteFile(dir_ + "/roster.csv",
+              "unit_id,terminal_serial,pin,nip,name\n"
+              "setda,MJ0010190000,1,198112122021091008,Indah Kurniawan\n");
     WriteFile(dir_ + "/gw.toml",
               "[node]\nid = \"kec-sekernan\"\nunit = \"kec-sekernan\"\nstate_dir = \"" + dir_ +
                   "/gw\"\n[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"tcp://127.0.0.1:" +
@@ -196,6 +201,14 @@ TEST_F(OpsMetricsDaemon, ScrapeFollowsDelivery) {
   ASSERT_EQ(agg_page.error, "");
   EXPECT_EQ(agg_page.Get("titip_punches_accepted_total"), added);
   EXPECT_EQ(agg_page.Get("titip_node_info", {{"node", "bkpsdm"}, {"role", "aggregator"}}), 1);
+  // The deadline gauges: the silent roster unit is late; the delivering gateway's unit is there.
+  agg_page = ScrapeUntil(agg_metrics_, [&](const PromParse& p) {
+    return p.Get("titip_unit_deadline_status", {{"unit", "kec-sekernan"}}).has_value();
+  });
+  EXPECT_EQ(agg_page.Get("titip_unit_deadline_status", {{"unit", "setda"}}), 3)
+      << ReadFile(dir_ + "/agg.log");
+  EXPECT_EQ(agg_page.Get("titip_unit_days_late", {{"unit", "setda"}}), 4);
+  EXPECT_TRUE(agg_page.Get("titip_unit_deadline_status", {{"unit", "kec-sekernan"}}).has_value());
 
   // Garbage and wrong paths get an answer and a counter, never a crash.
   EXPECT_NE(HttpRaw(gw_metrics_, "GET /nope HTTP/1.1\r\n\r\n").find(" 404 "), std::string::npos);

@@ -264,7 +264,7 @@ TEST_F(ZkPull, ServicePollsAtOnceThenOnTheInjectedClock) {
   t.address = "127.0.0.1:" + std::to_string(port);
   t.poll_interval_s = 60;
   relay::TerminalBoard board;
-  relay::DaemonContext ctx{cfg, *store_, *committer_, clock_, board};
+  relay::DaemonContext ctx{cfg, *store_, *committer_, clock_, board, nullptr};
   auto contact = [&] { return board.Snapshot()["ZK0001"].last_contact_ms; };
   auto wait_for = [&](const std::function<bool()>& pred) {
     for (int i = 0; i < 200 && !pred(); ++i) {

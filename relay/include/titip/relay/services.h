@@ -50,12 +50,32 @@ class TerminalBoard {
   std::map<std::string, Entry> entries_;
 };
 
+// Extra exposition text a service adds to /metrics (e.g. the aggregator's deadline gauges):
+// the service publishes whole families from its own thread; the daemon appends the latest to
+// every page. Thread-safe.
+class MetricsBoard {
+ public:
+  void Publish(std::string text) {
+    std::lock_guard<std::mutex> l(mu_);
+    text_ = std::move(text);
+  }
+  std::string Text() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return text_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string text_;
+};
+
 struct DaemonContext {
   const config::Config& config;
   storage::Store& store;
   storage::GroupCommitter& committer;
   const Clock& clock;
   TerminalBoard& terminals;
+  MetricsBoard* metrics = nullptr;  // null when the daemon serves no /metrics
 };
 
 // Something running beside the custody loop. Stop() asks it to finish; the destructor waits

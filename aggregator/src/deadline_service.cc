@@ -1,0 +1,83 @@
+#include "deadline_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "titip/aggregator/deadline.h"
+#include "titip/aggregator/deadline_gauges.h"
+
+namespace titip::aggregator {
+namespace {
+
+constexpr int kWindowDays = 7;                     // as `titipctl deadline` shows by default
+constexpr auto kPeriod = std::chrono::seconds(5);  // a few dozen telemetry rows: cheap
+
+class DeadlineGauges : public relay::Service {
+ public:
+  DeadlineGauges(relay::DaemonContext& ctx, std::vector<std::string> units)
+      : store_(ctx.store), clock_(ctx.clock), board_(*ctx.metrics), units_(std::move(units)) {
+    options_.utc_offset_min = ctx.config.node.utc_offset_min;
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~DeadlineGauges() override {
+    Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Stop() override {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (!stop_) {
+      l.unlock();
+      Update();
+      l.lock();
+      cv_.wait_for(l, kPeriod, [this] { return stop_; });
+    }
+  }
+
+  void Update() {
+    std::vector<GatewayReport> gws;
+    Status s = store_.ForEachTelemetry([&](const wire::Telemetry& t, int64_t received_at_ms) {
+      gws.push_back(
+          {t.node(), t.unit(), t.complete_through(), t.queued(), t.undelivered(), received_at_ms});
+      return true;
+    });
+    if (!s.ok()) {
+      spdlog::warn("deadline gauges: cannot read telemetry: {}", s.ToString());
+      return;  // the last published gauges stay: stale beats absent for an alert
+    }
+    const int64_t now_ms = clock_.Wall().count();
+    const int64_t today = (now_ms / 1000 + options_.utc_offset_min * 60LL) / 86400 * 86400;
+    auto rows = EvaluateDeadlines(units_, gws, today - (kWindowDays - 1) * 86400LL, today, now_ms,
+                                  options_);
+    board_.Publish(RenderDeadlineGauges(rows));
+  }
+
+  storage::Store& store_;
+  const Clock& clock_;
+  relay::MetricsBoard& board_;
+  std::vector<std::string> units_;
+  DeadlineOptions options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<relay::Service> StartDeadlineGauges(relay::DaemonContext& ctx,
+                                                    std::vector<std::string> units) {
+  if (!ctx.metrics) return nullptr;
+  return std::make_unique<DeadlineGauges>(ctx, std::move(units));
+}
+
+}  // namespace titip::aggregator

@@ -1,0 +1,18 @@
+// The aggregator's deadline gauges, recomputed every 5 s on their own thread from the
+// gateways' telemetry (a short read transaction) and published on the daemon's MetricsBoard.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "titip/relay/services.h"
+
+namespace titip::aggregator {
+
+// `units`: the roster's units (a unit that never reported is still watched). Null when the
+// daemon serves no /metrics.
+std::unique_ptr<relay::Service> StartDeadlineGauges(relay::DaemonContext& ctx,
+                                                    std::vector<std::string> units);
+
+}  // namespace titip::aggregator
