@@ -25,7 +25,11 @@ for u in $(tail -n +2 "$dep/units.csv" | cut -d, -f1); do
   grep -q "^unit = \"$u\"\$" "$dep/nodes/$u.toml" || fail "no gateway config for unit $u"
 done
 
-role_of() { sed -n 's/^# role: //p' "$1"; }
+role_of() {  # the generator writes "# role: ROLE" as the first line
+  local first
+  read -r first <"$1"
+  echo "${first#\# role: }"
+}
 check() {  # file role
   "$TITIPCTL" config check --role "$2" "$1" >"$tmp/out" 2>&1 || { cat "$tmp/out"; fail "$1"; }
 }
@@ -35,17 +39,20 @@ for f in "$dep"/nodes/*.toml; do check "$f" "$(role_of "$f")"; done
 
 # 4. Keys: make-keys.sh into a temp dir, paths pointing there.
 bash "$dep/make-keys.sh" --local "$tmp/keys" "$dep/nodes" 2>/dev/null
+[[ $(find "$tmp/keys" -name node.key -perm 600 | wc -l) == 44 ]] || fail "not 44 0600 keys"
 for f in "$dep"/nodes/*.toml; do
-  id=$(basename "$f" .toml)
+  id=${f##*/}
+  id=${id%.toml}
   r=$(role_of "$f")
-  [[ $(stat -c %a "$tmp/keys/$id/node.key") == 600 ]] || fail "$id/node.key is not 0600"
-  grep -q 'node.key' "$tmp/keys/$id/$r.toml" || fail "$id: no [security] in $r.toml"
-  check "$tmp/keys/$id/$r.toml" "$r"  # loads the key and the allowlist as the daemon does
+  cfg=$tmp/keys/$id/$r.toml
+  [[ $(<"$cfg") == *"secret_key_file = \"$tmp/keys/$id/node.key\""* ]] ||
+    fail "$id: no [security] pointing at its key in $r.toml"
+  check "$cfg" "$r"  # loads the key and the allowlist as the daemon does
   # Each upstream's public_key is the upstream's own key.
   while read -r up key; do
-    [[ $key == "$(cat "$tmp/keys/$up/node.key.pub")" ]] || fail "$id: wrong public_key for $up"
-  done < <(awk '/^id = / {gsub(/"/, "", $3); i = $3} /^public_key = / {gsub(/"/, "", $3); print i, $3}' \
-    "$tmp/keys/$id/$r.toml")
+    read -r want <"$tmp/keys/$up/node.key.pub"
+    [[ $key == "$want" ]] || fail "$id: wrong public_key for $up"
+  done < <(awk '/^id = / {gsub(/"/, "", $3); i = $3} /^public_key = / {gsub(/"/, "", $3); print i, $3}' "$cfg")
 done
 lines() { grep -c . "$tmp/keys/$1/allowed_keys"; }
 [[ $(lines aggregator) == 32 ]] || fail "aggregator allows $(lines aggregator), want 2 relays + 30 campus"
