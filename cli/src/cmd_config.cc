@@ -1,10 +1,13 @@
 // `titipctl config check FILE`: the daemon's own loader (config::LoadConfig) run ahead of a
 // restart, so an admin learns about a typo before systemd does. Exit 0 when valid, 78 with
-// the loader's "FILE:LINE: key '...': why" otherwise.
+// the loader's "FILE:LINE: key '...': why" otherwise. With [security] it also reads the key
+// file and the allowlist as the daemon does at start (mode 0600, key format, allowlist
+// lines), so a key set made on the admin's laptop is checked before it travels to the office.
 #include <algorithm>
 #include <iostream>
 
 #include "context.h"
+#include "titip/relay/security.h"
 
 namespace titip::cli {
 namespace {
@@ -26,6 +29,20 @@ std::vector<config::Role> Candidates(const std::string& file, const std::string&
     if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
   }
   return out;
+}
+
+// The checks the daemon runs on its [security] files at start (relay::LoadLinkSecurity, which
+// lives in the daemon library); empty when they pass.
+std::string CheckSecurityFiles(const config::Config& c) {
+  if (!c.security) return "";
+  auto key = relay::LoadSecretKeyFile(c.security->secret_key_file);
+  if (!key.ok()) return c.path + ": key 'security.secret_key_file': " + key.status().message();
+  if (c.node.listen.empty()) return "";
+  auto allow = relay::LoadAllowlist(c.security->allowed_keys_file);
+  if (!allow.ok()) {
+    return c.path + ": key 'security.allowed_keys_file': " + allow.status().message();
+  }
+  return "";
 }
 
 }  // namespace
@@ -51,6 +68,14 @@ int CmdConfigCheck(const Context& ctx, const std::string& file, const std::strin
       continue;
     }
     const config::Config& c = *res.config;
+    if (std::string bad = CheckSecurityFiles(c); !bad.empty()) {
+      if (ctx.json) {
+        std::cout << nlohmann::json{{"file", file}, {"valid", false}, {"error", bad}}.dump()
+                  << "\n";
+      }
+      std::cerr << bad << "\n";
+      return kConfig;
+    }
     if (ctx.json) {
       nlohmann::json j = {{"file", file},
                           {"valid", true},
