@@ -5,6 +5,8 @@
 
 #include "titip/gateway/adms_server.h"
 
+#include "titip/gateway/peer_rate_limit.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
@@ -23,8 +25,9 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, AdmsHandler& handler, const AdmsServerOptions& o)
-      : stream_(std::move(socket)), handler_(handler), options_(o) {}
+  Session(tcp::socket socket, AdmsHandler& handler, const AdmsServerOptions& o,
+          PeerRateLimit* limit)
+      : stream_(std::move(socket)), handler_(handler), options_(o), limit_(limit) {}
 
   void Read() {
     parser_.emplace();
@@ -54,6 +57,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
+    if (limit_ && !limit_->Allow(PeerAddress(), options_.clock->Mono())) {
+      // 503 makes a terminal keep its rows and retry after ErrorDelay: nothing is lost.
+      handler_.CountRejected("rate_limited");
+      if (++rate_limited_ == 1) {
+        spdlog::warn("adms: {} is over {} requests/s; refusing with 503 (counted)", Peer(),
+                     options_.max_requests_per_s);
+      }
+      return Write({503, "ERROR: rate_limited\n", ""});
+    }
     AdmsRequest r{std::string(req.method_string()), std::string(req.target()),
                   std::move(req.body())};
     auto ex = stream_.get_executor();
@@ -86,6 +98,12 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  std::string PeerAddress() {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    return ec ? "?" : ep.address().to_string();
+  }
+
   std::string Peer() {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -97,6 +115,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   AdmsHandler& handler_;
   const AdmsServerOptions& options_;
+  PeerRateLimit* limit_;  // null: no limit
+  uint64_t rate_limited_ = 0;
   bool keep_alive_ = false;
 };
 
@@ -105,7 +125,11 @@ class Session : public std::enable_shared_from_this<Session> {
 class AdmsServer::Impl {
  public:
   Impl(AdmsServerOptions o, std::unique_ptr<AdmsHandler> h)
-      : options_(std::move(o)), handler_(std::move(h)), acceptor_(ioc_), tick_(ioc_) {}
+      : options_(std::move(o)), handler_(std::move(h)), acceptor_(ioc_), tick_(ioc_) {
+    if (options_.clock && options_.max_requests_per_s > 0) {
+      limit_ = std::make_unique<PeerRateLimit>(options_.max_requests_per_s, options_.burst);
+    }
+  }
 
   Status Bind() {
     size_t colon = options_.listen.rfind(':');
@@ -150,7 +174,7 @@ class AdmsServer::Impl {
   void Accept() {
     acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) std::make_shared<Session>(std::move(s), *handler_, options_)->Read();
+      if (!ec) std::make_shared<Session>(std::move(s), *handler_, options_, limit_.get())->Read();
       Accept();
     });
   }
@@ -166,6 +190,7 @@ class AdmsServer::Impl {
 
   AdmsServerOptions options_;
   std::unique_ptr<AdmsHandler> handler_;
+  std::unique_ptr<PeerRateLimit> limit_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   asio::steady_timer tick_;
@@ -200,6 +225,7 @@ Result<std::unique_ptr<relay::Service>> StartAdmsService(relay::DaemonContext& c
       std::make_unique<AdmsHandler>(ho, ctx.committer, ctx.store, ctx.clock, ctx.terminals);
   AdmsServerOptions so;
   so.listen = ctx.config.adms_listen;
+  so.clock = &ctx.clock;
   auto server = AdmsServer::Start(so, std::move(handler));
   if (!server.ok()) return server.status();
   return std::unique_ptr<relay::Service>(std::move(*server));

@@ -30,12 +30,16 @@ class AdmsServerTest : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
     committer_ = std::make_unique<storage::GroupCommitter>(*store_, clock_);
-    AdmsHandlerOptions ho;
-    ho.unit = "kec-test";
-    ho.serials = {"CNYG213260182"};
     AdmsServerOptions o;
     o.listen = "127.0.0.1:0";
     o.max_body_bytes = 64 * 1024;
+    StartServer(o);
+  }
+  void StartServer(const AdmsServerOptions& o) {
+    server_.reset();
+    AdmsHandlerOptions ho;
+    ho.unit = "kec-test";
+    ho.serials = {"CNYG213260182"};
     auto srv = AdmsServer::Start(
         o, std::make_unique<AdmsHandler>(ho, *committer_, *store_, clock_, board_));
     ASSERT_TRUE(srv.ok()) << srv.status().ToString();
@@ -130,6 +134,32 @@ TEST_F(AdmsServerTest, BoundsAndGarbageAnsweredAndCounted) {
   // Still serving.
   r = Exchange("GET /iclock/ping?SN=CNYG213260182 HTTP/1.1\r\nConnection: close\r\n\r\n");
   EXPECT_NE(r.find("\r\n\r\nOK\n"), std::string::npos);
+}
+
+TEST_F(AdmsServerTest, PeerOverItsRateGets503CountedThenServedAgain) {
+  AdmsServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.clock = &clock_;
+  o.max_requests_per_s = 1;
+  o.burst = 3;
+  StartServer(o);
+  std::string ping = "GET /iclock/ping?SN=CNYG213260182 HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string last = "GET /iclock/ping?SN=CNYG213260182 HTTP/1.1\r\nConnection: close\r\n\r\n";
+  // The clock stands still: three from the burst, the fourth refused (and the connection
+  // closed after it, as for every refusal).
+  std::string r = Exchange(ping + ping + ping + last);
+  size_t ok = 0;
+  for (size_t at = 0; (at = r.find("HTTP/1.1 200", at)) != std::string::npos; ++at) ++ok;
+  EXPECT_EQ(ok, 3u) << r;
+  EXPECT_NE(r.find("HTTP/1.1 503"), std::string::npos) << r;
+  EXPECT_EQ(server_->handler().Counters()["rejected.rate_limited"], 1u);
+  EXPECT_EQ(Exchange(last).rfind("HTTP/1.1 503", 0), 0u);
+  // Two seconds later two tokens are back.
+  clock_.Advance(std::chrono::seconds(2));
+  EXPECT_EQ(Exchange(last).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(Exchange(last).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(Exchange(last).rfind("HTTP/1.1 503", 0), 0u);
+  EXPECT_EQ(server_->handler().Counters()["rejected.rate_limited"], 3u);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The ADMS push server as a daemon service: Boost.Beast HTTP on [adms] listen, one I/O
 // thread, requests handed to AdmsHandler. Bounds: headers 8 KiB, bodies 1 MiB (a 128-line
-// upload is ~8 KiB), 30 s to send a request.
+// upload is ~8 KiB), 30 s to send a request, 20 requests/s per remote address (503 beyond).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +17,12 @@ struct AdmsServerOptions {
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 1 << 20;
   int read_timeout_s = 30;
+  // Per remote address: a terminal polls getrequest every few seconds and uploads at most a
+  // few times a second even when replaying history, so 20/s with a burst of 60 never touches
+  // a real one. No limit without a clock or with max_requests_per_s <= 0.
+  double max_requests_per_s = 20;
+  double burst = 60;
+  const Clock* clock = nullptr;
 };
 
 class AdmsServer : public relay::Service {
