@@ -41,6 +41,22 @@ TEST(SoapFuzzSmoke, GarbageIsRefused) {
   EXPECT_EQ(p.garbage_count(), 2u);  // the bad row and the unterminated one
 }
 
+// Found by soap_fuzz: an opening tag with a '<' inside gave a record when the body came in one
+// piece and none when a chunk ended inside the tag.
+TEST(SoapFuzzSmoke, BrokenOpenTagGivesTheSameResultInAnySplit) {
+  const std::string a = "<Row a=\"<b",
+                    b = "\"><PIN>1</PIN><DateTime>2014-11-30 18:36:49</DateTime></Row>";
+  SoapAttLogParser whole, split;
+  std::vector<AttlogRecord> w, s;
+  whole.Feed(a + b, &w);
+  whole.Finish();
+  split.Feed(a, &s);
+  split.Feed(b, &s);
+  split.Finish();
+  EXPECT_EQ(w, s);
+  EXPECT_TRUE(w.empty());
+}
+
 TEST(SoapFuzzSmoke, RandomAndMutatedInputsDoNotCrash) {
   fuzz::RunSmoke(TITIP_FUZZ_CORPUS, 1500, 20261203);
 }
