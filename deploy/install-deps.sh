@@ -16,6 +16,7 @@ PKGS=(
   help2man  # ops: man pages generated from titipctl --help
   nodejs  # zk: conformance test runs the real npm ZK clients (npm: see below)
   mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
+  clang  # fuzz: libFuzzer targets (tests/fuzz/, built in a clang build dir)
 )
 
 missing=()

@@ -34,8 +34,11 @@ size_t FindOpen(std::string_view s, std::string_view name, size_t from, size_t* 
     size_t colon = tag.rfind(':');
     if (colon != std::string_view::npos) tag.remove_prefix(colon + 1);
     if (tag != name) continue;
-    size_t gt = s.find('>', end);
+    // A '<' before the '>' means a broken tag, not a long one: skipping it here, as a chunk
+    // boundary inside it would, keeps the result independent of how the body was split.
+    size_t gt = s.find_first_of("<>", end);
     if (gt == std::string_view::npos) return std::string_view::npos;
+    if (s[gt] == '<') continue;
     *after = gt + 1;
     return at;
   }

@@ -5,9 +5,8 @@
 #include <random>
 #include <string>
 
+#include "fuzz_smoke.h"
 #include "titip/gateway/zk_proto.h"
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -31,35 +30,16 @@ std::string ValidSession() {
 
 TEST(ZkFuzzSmoke, RandomAndMutatedInputsDoNotCrash) {
   std::mt19937_64 rng(20261130);
-  std::string valid = ValidSession();
+  std::vector<std::string> seeds = {ValidSession()};
   // The unmutated session first: the whole buffered-read path runs at least once.
-  ASSERT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(valid.data()), valid.size()),
-            0);
-  for (int i = 0; i < 3000; ++i) {
-    std::string s;
-    if (i % 2) {
-      s.resize(rng() % 600);
-      for (auto& c : s) c = static_cast<char>(rng());
-    } else {
-      s = valid;
-      for (int m = 0; m < 1 + static_cast<int>(rng() % 8); ++m) {
-        size_t at = rng() % s.size();
-        switch (rng() % 3) {
-          case 0:
-            s[at] = static_cast<char>(rng());
-            break;
-          case 1:
-            s.erase(at, 1 + rng() % 16);
-            break;
-          default:
-            s.insert(at, std::string(1 + rng() % 16, static_cast<char>(rng())));
-            break;
-        }
-        if (s.empty()) break;
-      }
-    }
-    ASSERT_EQ(LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0);
+  ASSERT_EQ(titip::fuzz::RunOne(seeds[0]), 0);
+  for (int i = 0; i < 1500; ++i) {
+    std::string r(rng() % 600, '\0');
+    for (auto& c : r) c = static_cast<char>(rng());
+    ASSERT_EQ(titip::fuzz::RunOne(r), 0);
+    ASSERT_EQ(titip::fuzz::RunOne(titip::fuzz::Mutate(seeds[0], seeds, rng)), 0);
   }
+  titip::fuzz::RunSmoke(TITIP_FUZZ_CORPUS, 500, 20261206);  // the committed zk_fuzz corpus
 }
 
 }  // namespace
