@@ -3,6 +3,8 @@
 // Verify: Verify is part of the natural key).
 #include "titip/gateway/adms_attlog.h"
 
+#include "bounded_lines.h"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -70,16 +72,7 @@ const char* DecodeAdmsAttlogLine(std::string_view line, AttlogRecord* rec) {
 }
 
 void AdmsAttlogParser::Feed(std::string_view bytes, std::vector<AttlogRecord>* out) {
-  while (!bytes.empty()) {
-    size_t nl = bytes.find('\n');
-    std::string_view chunk = bytes.substr(0, nl);
-    size_t room = kMaxLineBytes - line_.size();
-    if (chunk.size() > room) overflow_ = true;
-    line_.append(chunk.substr(0, std::min(room, chunk.size())));
-    if (nl == std::string_view::npos) return;
-    EndLine(out);
-    bytes.remove_prefix(nl + 1);
-  }
+  FeedBoundedLines(bytes, kMaxLineBytes, &line_, &overflow_, [&] { EndLine(out); });
 }
 
 void AdmsAttlogParser::Finish(std::vector<AttlogRecord>* out) {

@@ -3,6 +3,8 @@
 // strict where a wrong guess would forge a punch (time, numbers, PIN characters).
 #include "titip/gateway/attlog_parser.h"
 
+#include "bounded_lines.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -85,17 +87,7 @@ const char* DecodeLine(std::string_view line, AttlogRecord* rec) {
 
 void AttlogParser::Feed(std::string_view bytes, std::vector<AttlogRecord>* out) {
   if (at_start_) ConsumeBom(&bytes);
-  while (!bytes.empty()) {
-    size_t nl = bytes.find('\n');
-    std::string_view chunk = bytes.substr(0, nl);
-    // Keep at most kMaxLineBytes; the rest of an over-long line is only remembered as a flag.
-    size_t room = kMaxLineBytes - line_.size();
-    if (chunk.size() > room) overflow_ = true;
-    line_.append(chunk.substr(0, std::min(room, chunk.size())));
-    if (nl == std::string_view::npos) return;
-    EndLine(out);
-    bytes.remove_prefix(nl + 1);
-  }
+  FeedBoundedLines(bytes, kMaxLineBytes, &line_, &overflow_, [&] { EndLine(out); });
 }
 
 void AttlogParser::Finish(std::vector<AttlogRecord>* out) {
