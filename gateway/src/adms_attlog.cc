@@ -3,7 +3,7 @@
 // Verify: Verify is part of the natural key).
 #include "titip/gateway/adms_attlog.h"
 
-#include "bounded_lines.h"
+#include "text_lines.h"
 
 #include <algorithm>
 #include <array>
@@ -15,27 +15,6 @@ namespace titip::gateway {
 namespace {
 
 constexpr size_t kKeptFields = 5;  // PIN, time, Status, Verify, WorkCode
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-std::optional<uint32_t> ParseU32(std::string_view s) {
-  s = TrimSpaces(s);
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-    if (v > UINT32_MAX) return std::nullopt;
-  }
-  return static_cast<uint32_t>(v);
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
 
 }  // namespace
 

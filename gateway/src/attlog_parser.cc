@@ -3,7 +3,7 @@
 // strict where a wrong guess would forge a punch (time, numbers, PIN characters).
 #include "titip/gateway/attlog_parser.h"
 
-#include "bounded_lines.h"
+#include "text_lines.h"
 
 #include <algorithm>
 #include <array>
@@ -17,29 +17,6 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr size_t kFields = 6;  // PIN, time, DeviceID, Status, Verify, WorkCode
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-bool IsBlank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
-}
-
-// Empty means "field absent" and reads as 0, so a trailing TAB is harmless. Anything that is not
-// plain decimal digits fitting uint32 is refused rather than truncated.
-std::optional<uint32_t> ParseU32(std::string_view s) {
-  s = TrimSpaces(s);
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-    if (v > UINT32_MAX) return std::nullopt;
-  }
-  return static_cast<uint32_t>(v);
-}
 
 // Printable ASCII without space: a PIN with control bytes or high bytes is line noise, and
 // accepting it would create a person nobody can match against the roster.
