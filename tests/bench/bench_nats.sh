@@ -1,5 +1,6 @@
 # NATS baseline for tests/bench/run.sh (part `nats`; sourced after run_mesh_bench.sh, whose
-# helpers it uses: free_port, log, now, sub, div, median, nap, join_list, e2e, PIDS, $WORK).
+# helpers it uses: free_port, log, now, sub, div, median, nap, join_list, e2e, PIDS, $WORK, and
+# after bench_mosquitto.sh: lines, mq_kill, mq_wire).
 #
 # Topology, all on loopback: publisher(s) → leaf node "leaf" (the office box: JetStream domain
 # `edge`, stream PUNCHES on absen.>, file storage) ─leaf node connection→ hub "hub" (Sengeti:
@@ -56,24 +57,6 @@ nats_linked() {
   done
   log "nats: the leaf did not connect to the hub"; return 1
 }
-nats_kill() {  # nats_kill PID [SIG]: signal and reap one process we started.
-  kill "-${2:-TERM}" "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  local p keep=()
-  for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-  PIDS=("${keep[@]}")
-}
-# nats_wire PORT PID → "up down segs": payload bytes of PID's established sockets to PORT.
-nats_wire() {
-  ss -tinpH state established "( dport = :$1 )" | awk -v pid="pid=$2," '
-    /^[^ \t]/ { mine = index($0, pid) > 0; next }
-    mine { for (i = 1; i <= NF; i++) {
-        split($i, a, ":")
-        if (a[1] == "bytes_acked") up += a[2]
-        if (a[1] == "bytes_received") down += a[2]
-        if (a[1] == "segs_in" || a[1] == "segs_out") segs += a[2] } }
-    END { printf "%d %d %d\n", up, down, segs }'
-}
 wire_delta() {  # wire_delta "a b c" "x y z" → "x-a y-b z-c"
   local a b c x y z
   read -r a b c <<<"$1"; read -r x y z <<<"$2"
@@ -121,9 +104,9 @@ nats_throughput() {
     --timeout "${NATS_TIMEOUT:-60}" --linger &
   local s=$! w0 s0
   PIDS+=("$s")
-  for _ in $(seq 200); do s0=$(nats_wire "$PH" "$s"); [ "${s0%% *}" -gt 0 ] && break; sleep 0.05; done
+  for _ in $(seq 200); do s0=$(mq_wire "$PH" "$s"); [ "${s0%% *}" -gt 0 ] && break; sleep 0.05; done
   nap 0.5  # its pull request is out
-  w0=$(nats_wire "$PL" "$NL"); s0=$(nats_wire "$PH" "$s")
+  w0=$(mq_wire "$PL" "$NL"); s0=$(mq_wire "$PH" "$s")
   split -n "l/$2" "$1" "$d/part."
   local f pubs=() p
   for f in "$d"/part.??; do
@@ -134,10 +117,10 @@ nats_throughput() {
   for f in "$d"/part.??; do wait_done "$f.done" "${NATS_TIMEOUT:-60}" || log "nats: publisher $f not done"; done
   wait_done "$d/sub.done" "${NATS_TIMEOUT:-60}" || log "nats: the consumer is not done"
   local pw="0 0 0" w1 s1 x
-  for p in "${pubs[@]}"; do x=$(nats_wire "$PE" "$p"); pw=$(wire_sum "$pw" "$x"); done
-  w1=$(nats_wire "$PL" "$NL"); s1=$(nats_wire "$PH" "$s")
-  for p in "${pubs[@]}"; do nats_kill "$p"; done
-  nats_kill "$s"; nats_kill "$NL"; nats_kill "$NH"
+  for p in "${pubs[@]}"; do x=$(mq_wire "$PE" "$p"); pw=$(wire_sum "$pw" "$x"); done
+  w1=$(mq_wire "$PL" "$NL"); s1=$(mq_wire "$PH" "$s")
+  for p in "${pubs[@]}"; do mq_kill "$p"; done
+  mq_kill "$s"; mq_kill "$NL"; mq_kill "$NH"
   local acked=0 got=0 st
   for f in "$d"/part.??; do acked=$((acked + $(cut -d' ' -f1 "$f.done" 2>/dev/null || echo 0))); done
   got=$(cut -d' ' -f1 "$d/sub.done" 2>/dev/null || echo 0)
@@ -171,7 +154,7 @@ nats_crash() {
   local outage=0 sig=KILL
   [[ $2 == outage* ]] && outage=1
   [ "$2" = outage-clean ] && sig=TERM
-  [ $outage = 1 ] && nats_kill "$NH"
+  [ $outage = 1 ] && mq_kill "$NH"
   split -n "l/$NATS_PUBS" "$1" "$d/part."
   local f pubs=() p
   for f in "$d"/part.??; do
@@ -182,15 +165,15 @@ nats_crash() {
   if [ "$2" = kill ]; then
     node "$NATS_JS" sub --url "nats://127.0.0.1:$PH" --expect $((n / 3)) --out "$d/sub" \
       --timeout 120 || log "nats crash: the consumer failed"
-    nats_kill "$NL" KILL
+    mq_kill "$NL" KILL
     # They see the connection close, fail what is in flight, write what was acknowledged.
     for p in "${pubs[@]}"; do wait "$p" 2>/dev/null || true; done
   else
     for p in "${pubs[@]}"; do wait "$p" || log "nats outage: a publisher exited with $?"; done
     nap 1
-    nats_kill "$NL" "$sig"
+    mq_kill "$NL" "$sig"
   fi
-  for p in "${pubs[@]}"; do nats_kill "$p"; done
+  for p in "${pubs[@]}"; do mq_kill "$p"; done
   local acked=0
   for f in "$d"/part.??; do
     acked=$((acked + $(cut -d' ' -f1 "$f.done" 2>/dev/null || echo 0)))
@@ -204,7 +187,7 @@ nats_crash() {
   local c
   c=$(node "$NATS_JS" quiet --url "nats://127.0.0.1:$PH" --stream HUB --quiet-s 4 --max-s 180)
   node "$NATS_JS" dump --url "nats://127.0.0.1:$PH" --stream HUB >"$d/got.txt"
-  nats_kill "$NL"; nats_kill "$NH"
+  mq_kill "$NL"; mq_kill "$NH"
   local got uniq lost
   got=$(lines "$d/got.txt"); uniq=$(sort -u "$d/got.txt" | wc -l)
   lost=$(sort "$d/acked.txt" | comm -23 - <(sort -u "$d/got.txt") | wc -l)
