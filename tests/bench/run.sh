@@ -10,9 +10,11 @@
 #  3. bytes on the wire per punch: Mosquitto per hop (ss counters of the bridge's and the
 #     subscriber's sockets during part 1), titip (run_mesh_bench.sh's wire part), ADMS HTTP
 #     computed from the protocol (bench_adms.sh).
+#  4. optional NATS baseline (bench_nats.sh, part `nats`): leaf node + JetStream sourced by a
+#     hub stream, rounds interleaved with titip; skipped with a message without nats-server.
 # Prints the tables and replaces the text between the markers in BENCHMARKS.md (--no-update
 # to leave it alone).
-# Usage: tests/bench/run.sh [--bin DIR] [--runs R] [--crash-runs C] [--only "tput crash wire foot"]
+# Usage: tests/bench/run.sh [--bin DIR] [--runs R] [--crash-runs C] [--only "tput crash wire foot nats"]
 #          [--no-update] [--keep]
 # Needs mosquitto + mosquitto-clients, jq, iproute2, procps, coreutils (deploy/install-deps.sh).
 set -euo pipefail
@@ -21,7 +23,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 ARGS=()
 CRASH_RUNS=1
-PARTS="tput crash wire foot"
+PARTS="tput crash wire foot nats"
 UPDATE=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
     --crash-runs) CRASH_RUNS=$2; shift 2 ;;
     --only) PARTS=$2; shift 2 ;;
     --no-update) UPDATE=0; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -42,6 +44,7 @@ source "$HERE/run_mesh_bench.sh" "${ARGS[@]}"
 source "$HERE/bench_mosquitto.sh"
 source "$HERE/bench_titip_crash.sh"
 source "$HERE/bench_adms.sh"
+source "$HERE/bench_nats.sh"
 
 log "work dir $WORK, binaries $BIN"
 ATT=$WORK/attlog.dat
@@ -215,6 +218,7 @@ if [[ " $PARTS " == *" wire "* ]]; then
   part_wire
 fi
 [[ " $PARTS " == *" foot "* ]] && part_foot
+[[ " $PARTS " == *" nats "* ]] && part_nats
 LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
 echo "Total $(sub "$(now)" "$T_START") s; load average (1 min) sampled through the run:" \
      "$(join_list "${LOADS[@]}") on $(nproc) cores." >>"$OUT"
