@@ -50,7 +50,7 @@ done
 # relay's time dead, the longest wait for the queues to drain. ADMS terminals spread their
 # upload over ADMS_MIN minutes so the faults land while punches are flowing.
 if [ "$quick" = 1 ]; then
-  USERS=12 DAYS=3 WARM=4 CUT=8 GAP=3 DEAD=6 DRAIN_S=40 ADMS_MIN=0.4
+  USERS=12 DAYS=4 WARM=4 CUT=8 GAP=3 DEAD=6 DRAIN_S=40 ADMS_MIN=0.6
 else
   USERS=40 DAYS=5 WARM=12 CUT=20 GAP=8 DEAD=15 DRAIN_S=120 ADMS_MIN=1.2
 fi
@@ -171,7 +171,7 @@ restore_link() {
 
 run_for() {  # seconds: live view refreshed every second
   local until=$((SECONDS + $1))
-  while [ "$SECONDS" -lt "$until" ]; do view_tick; check_crashes; sleep 0.5; done
+  while [ "$SECONDS" -lt "$until" ]; do view_tick; check_crashes; view_sleep; done
 }
 say "Live view (every second); Ctrl-C stops everything"
 view_begin
@@ -191,7 +191,7 @@ while [ $((SECONDS - drain_start)) -lt "$DRAIN_S" ]; do
   view_tick
   check_crashes
   if drained "${relays[@]}" "${gws[@]}"; then ok_drained=1; break; fi
-  sleep 0.5
+  view_sleep
 done
 view_tick
 view_end
@@ -213,7 +213,7 @@ if [ "$follow" = 1 ]; then
   echo "$final"
   say "Running until Ctrl-C; node configs and logs in $W"
   view_begin
-  while true; do view_tick; check_crashes; sleep 0.5; done
+  while true; do view_tick; check_crashes; view_sleep; done
 fi
 cleanup
 echo "$final"
