@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=1 ;;
     --bin) BIN="$2"; shift ;;
     --no-netns) NETNS=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "demo: unknown option $1" >&2; exit 64 ;;
   esac
   shift
