@@ -2,15 +2,17 @@
 # Builds the Debian packages with CPack from an already built tree and inspects them with
 # dpkg-deb: names, dependencies (shlibdeps and titip-tools), conffiles in /etc/titip,
 # maintainer scripts that touch systemd only when it runs, and binaries that start from the
-# unpacked tree. It does not install them: this is a shared build machine (dpkg -i would add a
-# system user and enable units); do that in a VM or a debootstrap chroot.
+# unpacked tree. ops_packages_install_test.sh then installs, removes and purges them.
 # Usage: ops_packages_test.sh BUILD_DIR VERSION
 set -euo pipefail
 build=${1:?build dir}
 version=${2:?version}
 command -v dpkg-deb >/dev/null || { echo "SKIP: no dpkg-deb"; exit 77; }
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# The packages stay in BUILD_DIR/packages for ops_packages_install (a ctest fixture).
+out="$build/packages"
+rm -rf "$out"
+mkdir -p "$out"
+trap 'rm -rf "$out"/ctl-* "$out"/root-*' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 

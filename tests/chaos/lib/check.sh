@@ -3,7 +3,7 @@
 
 # Writes $W/stored.keys and $W/stored.ids from the aggregator's store.
 collect_stored() {
-  ctl agg punches --json >"$W/stored.json"
+  ctl "${AGG:-agg}" punches --json >"$W/stored.json"
   jq -r '"\(.terminal)|\(.pin)|\(.time)|\(.verify)"' "$W/stored.json" >"$W/stored.keys"
   jq -r '"\(.origin)|\(.epoch)|\(.seq)"' "$W/stored.json" >"$W/stored.ids"
 }

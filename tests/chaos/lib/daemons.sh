@@ -48,8 +48,8 @@ write_gateway() {  # id serial map_cap_mb upstream...
 
 start_node() {
   local n=$1
-  ip netns exec "$(ns_of "$n")" "$BIN/titip-${ROLE_OF[$n]}" --config "$W/$n.toml" \
-    >>"$W/log/$n.log" 2>&1 &
+  ns_prefix "$n"
+  "${NSX[@]}" "$BIN/titip-${ROLE_OF[$n]}" --config "$W/$n.toml" >>"$W/log/$n.log" 2>&1 &
   PID_OF[$n]=$!
   KILLED_BY_US[$n]=0
 }

@@ -4,6 +4,14 @@
 
 ns_of() { echo "$P-$1"; }
 
+# Sets NSX to the command prefix that runs a program in the node's namespace, or to `env`
+# when this run made none (NETNS=0: deploy/demo.sh without root puts every node on its own
+# 127.x address instead). A prefix rather than a wrapper function so `"${NSX[@]}" prog &`
+# leaves $! the program's own pid (both prefixes exec it), which kill -9 must hit.
+ns_prefix() {
+  if [ "${NETNS:-1}" = 1 ]; then NSX=(ip netns exec "$(ns_of "$1")"); else NSX=(env); fi
+}
+
 # topo_up NAME... : the hub, then one namespace per node with address 10.200.0.(10+index).
 topo_up() {
   ip netns add "$P-hub"
