@@ -17,6 +17,8 @@ PKGS=(
   nodejs  # zk: conformance test runs the real npm ZK clients (npm: see below)
   mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
   clang  # fuzz: libFuzzer targets (tests/fuzz/, built in a clang build dir)
+  libpqxx-dev  # pg: aggregator PostgreSQL export ([export.postgres])
+  postgresql  # pg: real server for the export's integration test (tests/integration/pg_export_test)
 )
 
 missing=()
