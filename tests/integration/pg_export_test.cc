@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <pqxx/pqxx>
 #include <set>
 #include <tuple>
 
 #include "daemon_harness.h"
+#include "titip/common/clock.h"
 
 namespace titip::testing {
 namespace {
@@ -118,6 +120,7 @@ class PgExport : public ::testing::Test {
     pg_ = std::make_unique<PgServer>(dir_ + "/pg");
     ASSERT_TRUE(pg_->Init());
     ASSERT_TRUE(pg_->Start());
+    const MonoTime restarted = SystemClock::Instance().Mono();
     const int port = FreeTcpPort();
     metrics_port_ = FreeTcpPort();
     WriteFile(dir_ + "/agg.toml",
@@ -190,10 +193,16 @@ TEST_F(PgExport, ServerKilledMidStreamEveryPunchExactlyOnce) {
   EXPECT_EQ(Metric(page, "titip_pg_export_connected"), 0);
 
   ASSERT_TRUE(pg_->Start());
+  const MonoTime restarted = SystemClock::Instance().Mono();
   const std::string n = std::to_string(stored);
   ASSERT_TRUE(WaitFor(
       [&] { return PgCount("SELECT count(*) FROM titip.punch") >= int64_t(stored); }, 20000))
       << "rows in PostgreSQL: " << PgCount("SELECT count(*) FROM titip.punch") << " of " << n;
+  const auto catch_up = std::chrono::duration_cast<std::chrono::milliseconds>(
+      SystemClock::Instance().Mono() - restarted);
+  // Includes reconnect backoff (up to a few s): a lower bound on the export rate.
+  std::cout << "[ figure ] caught up " << stored << " punches (with recaps) within "
+            << catch_up.count() << " ms of the restart\n";
   EXPECT_EQ(PgCount("SELECT count(*) FROM titip.punch"), int64_t(stored));
   EXPECT_EQ(PgCount("SELECT count(DISTINCT (terminal, pin, device_time, verify)) FROM titip.punch"),
             int64_t(stored));
