@@ -18,6 +18,8 @@ PKGS=(
   mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
   clang  # fuzz: libFuzzer targets (tests/fuzz/, built in a clang build dir)
   nats-server  # bench: NATS leaf node + JetStream baseline (tests/bench/bench_nats.sh)
+  libpqxx-dev  # pg: aggregator PostgreSQL export ([export.postgres])
+  postgresql  # pg: real server for the export's integration test (tests/integration/pg_export_test)
 )
 
 missing=()

@@ -2,10 +2,12 @@
 // every origin. The recap and the deadline table are computed by titipctl from the store; the
 // daemon checks at start that the roster and schedule it is configured with are valid, so a
 // typo is found when the service starts, not when BKD asks for the first recap, and keeps the
-// per-unit deadline gauges on /metrics current.
+// per-unit deadline gauges on /metrics current. With [export.postgres] it also streams every
+// stored punch and the daily recaps into PostgreSQL (pg_export_service.h).
 #include <spdlog/spdlog.h>
 
 #include "deadline_service.h"
+#include "pg_export_service.h"
 #include "titip/aggregator/roster.h"
 #include "titip/aggregator/schedule.h"
 #include "titip/relay/daemon.h"
@@ -32,6 +34,9 @@ titip::Result<titip::relay::Services> StartServices(titip::relay::DaemonContext&
   if (auto g = titip::aggregator::StartDeadlineGauges(ctx, std::move(units))) {
     services.push_back(std::move(g));
   }
+  auto pg = titip::aggregator::StartPostgresExport(ctx);
+  if (!pg.ok()) return pg.status();
+  if (*pg) services.push_back(std::move(pg).value());
   return services;
 }
 

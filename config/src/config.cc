@@ -11,6 +11,7 @@
 
 #include <toml++/toml.h>
 
+#include "export_section.h"
 #include "rules.h"
 #include "sections.h"
 #include "table_reader.h"
@@ -26,7 +27,7 @@ constexpr size_t kMaxConfigBytes = 1 << 20;  // a config is a page of text; refu
 void CheckTopLevel(const toml::table& root, Errors& errors) {
   internal::TableReader r(&root, "", 0, errors);
   r.CheckKnownKeys({"node", "security", "upstream", "terminal", "adms", "metrics", "aggregator",
-                    "store", "link"});
+                    "store", "link", "export"});
 }
 
 void Validate(const toml::table& root, Errors& errors, Config* c) {
@@ -39,6 +40,7 @@ void Validate(const toml::table& root, Errors& errors, Config* c) {
   internal::ReadListeners(root, errors, c);
   internal::ReadStore(root, errors, &c->store);
   internal::ReadLink(root, errors, &c->link);
+  internal::ReadExport(root, c->role, errors, &c->postgres_export);
   if (errors.ok()) internal::CheckRoleNeeds(root, *c, errors);
 }
 

@@ -22,6 +22,8 @@ Status MdbError(int rc, std::string_view what);
 
 // Latest wire::Telemetry per node. Key: node id; value: [u64 BE received_at ms][serialized].
 inline constexpr char kTelemetryTable[] = "telemetry";
+// Sink arrival log (sink_log.cc). Key: u64 BE sink sequence; value: EncodePunchKey.
+inline constexpr char kSinkLogTable[] = "sinklog";
 
 class Store::Impl {
  public:
@@ -32,6 +34,10 @@ class Store::Impl {
   Status LoadOrInitMeta();
   // Writers: creates the telemetry table (telemetry.cc) in a store made before it existed.
   Status CreateTelemetryTable();
+  // Opens the sink log; a writer creates it in an older store and backfills it (sink_log.cc).
+  Status OpenSinkLog();
+  // Inside the write transaction: appends `key` (EncodePunchKey) to the sink log.
+  Status AppendSinkLog(std::string_view key);
 
   // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
   class ReadTxn {
@@ -68,6 +74,8 @@ class Store::Impl {
   // store had no room for it, runs without it. Set once in Open, read-only afterwards.
   MDB_dbi telemetry = 0;
   bool has_telemetry = false;
+  MDB_dbi sinklog = 0;  // like telemetry: absent in an old store opened read-only
+  bool has_sinklog = false;
   uint64_t epoch = 0;
   std::string node_id;
   size_t map_size = 0;

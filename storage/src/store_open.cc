@@ -174,6 +174,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   }
   Status s = impl->OpenEnv();
   if (s.ok()) s = impl->LoadOrInitMeta();
+  if (s.ok()) s = impl->OpenSinkLog();
   if (!s.ok()) return s;
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }

@@ -81,6 +81,16 @@ struct LinkConfig {
   uint32_t resend_after_s = 6 * 3600;  // 1..2592000; origin re-offers punches without receipt
 };
 
+// [export.postgres]: optional, aggregator only. Streams stored punches and daily recaps into
+// PostgreSQL (aggregator/include/titip/aggregator/pg_export.h). Absent = no export.
+struct PostgresExportConfig {
+  // Required: a libpq connection string ("host=... dbname=... user=...") or a
+  // postgresql:// URI, at most 4096 bytes. It may hold a password: it is never logged or
+  // echoed in a config error. A wrong one only delays the export (logged, retried with backoff).
+  std::string dsn;
+  uint32_t batch_rows = 5000;  // 1..100000 punches per PostgreSQL transaction
+};
+
 struct Config {
   std::string path;  // the file it came from
   Role role = Role::kGateway;
@@ -93,6 +103,7 @@ struct Config {
   std::string metrics_listen;  // [metrics] listen = "HOST:PORT", optional
   std::string roster_file;     // [aggregator] roster_file, optional
   std::string schedule_file;   // [aggregator] schedule_file, optional
+  std::optional<PostgresExportConfig> postgres_export;  // [export.postgres], optional
   StoreConfig store;
   LinkConfig link;
 };

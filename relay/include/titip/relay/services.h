@@ -59,14 +59,23 @@ class MetricsBoard {
     std::lock_guard<std::mutex> l(mu_);
     text_ = std::move(text);
   }
+  // For a service that shares the board with another: its own named section, replaced whole.
+  void Publish(const std::string& section, std::string text) {
+    std::lock_guard<std::mutex> l(mu_);
+    sections_[section] = std::move(text);
+  }
+  // The unnamed text, then every section in name order.
   std::string Text() const {
     std::lock_guard<std::mutex> l(mu_);
-    return text_;
+    std::string out = text_;
+    for (const auto& [name, text] : sections_) out += text;
+    return out;
   }
 
  private:
   mutable std::mutex mu_;
   std::string text_;
+  std::map<std::string, std::string> sections_;
 };
 
 struct DaemonContext {

@@ -142,6 +142,15 @@ class Store {
   // made before the telemetry table existed, opened read-only, simply has none (Ok, no calls).
   Status ForEachTelemetry(
       const std::function<bool(const wire::Telemetry&, int64_t received_at_ms)>& fn);
+  // Sink: the arrival log (sink_log.cc). Every punch the sink stored, numbered 1, 2, ... in the
+  // order its transaction committed. Visits up to `max` stored punches with sequence >
+  // `after_seq`, ascending, in one short read transaction; stop early by returning false.
+  // *last_seq (optional) gets the highest sequence in the log (0 when empty). A store made
+  // before the log existed, opened read-only, has an empty log (Ok, no calls). Corruption when
+  // a log entry names a punch that is not stored (never expected: the sink never prunes).
+  Status ForEachStoredSince(uint64_t after_seq, size_t max,
+                            const std::function<bool(uint64_t seq, const wire::Punch&)>& fn,
+                            uint64_t* last_seq = nullptr);
   // Clears reader slots left by killed processes (mdb_reader_check); returns how many.
   int ClearStaleReaders();
 

@@ -1,0 +1,132 @@
+// The sink's arrival log ("sinklog", read by Store::ForEachStoredSince): every punch the sink
+// stores gets the next sequence in commit order; duplicates, aliases and relayed punches get
+// none; a sink made before the log existed is backfilled once in key order on a writable open
+// and reads as empty when opened read-only.
+#include <lmdb.h>
+
+#include "store_test_util.h"
+
+namespace titip::storage::testing {
+namespace {
+
+struct Logged {
+  uint64_t seq;
+  std::string origin;
+  uint64_t seq_in_origin;
+  std::string pin;
+};
+
+std::vector<Logged> LogSince(Store& store, uint64_t after, size_t max = SIZE_MAX,
+                             uint64_t* last = nullptr) {
+  std::vector<Logged> out;
+  Status s = store.ForEachStoredSince(
+      after, max,
+      [&](uint64_t seq, const wire::Punch& p) {
+        out.push_back({seq, p.origin(), p.seq(), p.pin()});
+        return true;
+      },
+      last);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+void AcceptAll(Store& store, const std::vector<wire::Punch>& punches, Role role = Role::kSink) {
+  IntakeOutcome out;
+  ASSERT_TRUE(store.Write(AcceptOp(&punches, role, &out)).ok());
+}
+
+// Removes the sink log with raw LMDB, as in a store written before it existed.
+void DropSinkLog(const std::string& dir) {
+  MDB_env* env = nullptr;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 16);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0640), 0);
+  MDB_txn* txn = nullptr;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_dbi_open(txn, "sinklog", 0, &dbi), 0);
+  ASSERT_EQ(mdb_drop(txn, dbi, 1), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+TEST(SinkLog, NumbersNewPunchesInArrivalOrderOnly) {
+  TempDir tmp;
+  ManualClock clock;
+  auto store = OpenOrFail(Options(tmp.Sub("s"), "bkpsdm"), clock);
+  ASSERT_TRUE(store);
+  // Arrival order differs from key order ("kec-b" arrives before "kec-a").
+  AcceptAll(*store, {MakeForeign("kec-b", 7, 1, "T1", "10", kBaseCivil + 100),
+                     MakeForeign("kec-a", 9, 1, "T1", "11", kBaseCivil + 200)});
+  AcceptAll(*store, {MakeForeign("kec-b", 7, 1, "T1", "10", kBaseCivil + 100),  // retransmit
+                     MakeForeign("kec-c", 3, 1, "T1", "10", kBaseCivil + 100),  // alias
+                     MakeForeign("kec-a", 9, 2, "T1", "12", kBaseCivil + 300)});
+  uint64_t last = 0;
+  auto all = LogSince(*store, 0, SIZE_MAX, &last);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(last, 3u);
+  EXPECT_EQ(all[0].seq, 1u);
+  EXPECT_EQ(all[0].origin, "kec-b");
+  EXPECT_EQ(all[1].origin, "kec-a");
+  EXPECT_EQ(all[2].pin, "12");
+  EXPECT_EQ(all[2].seq, 3u);
+  // Resuming after 1 with a limit of 1 gives exactly the second arrival.
+  auto one = LogSince(*store, 1, 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].seq, 2u);
+  EXPECT_TRUE(LogSince(*store, 3).empty());
+}
+
+TEST(SinkLog, RelayAndOriginLogNothing) {
+  TempDir tmp;
+  ManualClock clock;
+  auto relay = OpenOrFail(Options(tmp.Sub("r"), "relay-1"), clock);
+  ASSERT_TRUE(relay);
+  AcceptAll(*relay, {MakeForeign("kec-b", 7, 1, "T1", "10", kBaseCivil)}, Role::kRelay);
+  std::vector<wire::Punch> own = {MakePunch("T2", "5", kBaseCivil)};
+  IntakeOutcome out;
+  ASSERT_TRUE(relay->Write(AppendOp(&own, &out)).ok());
+  uint64_t last = 99;
+  EXPECT_TRUE(LogSince(*relay, 0, SIZE_MAX, &last).empty());
+  EXPECT_EQ(last, 0u);
+}
+
+TEST(SinkLog, OldSinkIsBackfilledInKeyOrderThenContinues) {
+  TempDir tmp;
+  ManualClock clock;
+  const std::string dir = tmp.Sub("s");
+  {
+    auto store = OpenOrFail(Options(dir, "bkpsdm"), clock);
+    ASSERT_TRUE(store);
+    AcceptAll(*store, {MakeForeign("kec-b", 7, 1, "T1", "10", kBaseCivil + 100),
+                       MakeForeign("kec-a", 9, 1, "T1", "11", kBaseCivil + 200)});
+  }
+  DropSinkLog(dir);
+  {  // read-only: the old store has no log and reads as empty
+    StoreOptions ro;
+    ro.dir = dir;
+    ro.read_only = true;
+    auto store = OpenOrFail(ro, clock);
+    ASSERT_TRUE(store);
+    uint64_t last = 99;
+    EXPECT_TRUE(LogSince(*store, 0, SIZE_MAX, &last).empty());
+    EXPECT_EQ(last, 0u);
+  }
+  auto store = OpenOrFail(Options(dir, "bkpsdm"), clock);
+  ASSERT_TRUE(store);
+  AcceptAll(*store, {MakeForeign("kec-0", 1, 1, "T1", "13", kBaseCivil + 400)});
+  auto all = LogSince(*store, 0);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].origin, "kec-a");  // key order for the backfill
+  EXPECT_EQ(all[1].origin, "kec-b");
+  EXPECT_EQ(all[2].origin, "kec-0");  // then arrival order
+  EXPECT_EQ(all[2].seq, 3u);
+  // A second writable open does not backfill again.
+  store.reset();
+  store = OpenOrFail(Options(dir, "bkpsdm"), clock);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(LogSince(*store, 0).size(), 3u);
+}
+
+}  // namespace
+}  // namespace titip::storage::testing
