@@ -17,13 +17,22 @@ std::string Hex16(uint64_t v) {
 }
 
 nlohmann::json PunchJson(const wire::Punch& p, storage::PunchState st) {
-  return {
-      {"origin", p.origin()},     {"epoch", Hex16(p.epoch())},
-      {"seq", p.seq()},           {"terminal", p.terminal()},
-      {"pin", p.pin()},           {"time", FormatCivil(p.device_time())},
-      {"status", p.status()},     {"verify", p.verify()},
-      {"workcode", p.workcode()}, {"received_at", FormatRfc3339Utc(WallTime(p.received_at_ms()))},
-      {"unit", p.unit()},         {"state", storage::StateName(st)}};
+  nlohmann::json j = {{"origin", p.origin()},
+                      {"epoch", Hex16(p.epoch())},
+                      {"seq", p.seq()},
+                      {"terminal", p.terminal()},
+                      {"pin", p.pin()},
+                      {"time", FormatCivil(p.device_time())},
+                      {"status", p.status()},
+                      {"verify", p.verify()},
+                      {"workcode", p.workcode()},
+                      {"received_at", FormatRfc3339Utc(WallTime(p.received_at_ms()))},
+                      {"unit", p.unit()},
+                      {"state", storage::StateName(st)},
+                      {"received_at_ms", p.received_at_ms()}};
+  // Only the sink stamps its arrival; with the origin's intake time it gives the delay.
+  if (p.stored_at_ms() != 0) j["stored_at_ms"] = p.stored_at_ms();
+  return j;
 }
 
 }  // namespace

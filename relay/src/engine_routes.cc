@@ -105,6 +105,12 @@ void Engine::LearnReceipts(MonoTime now,
     uint64_t& known = receipts_[{r.origin(), r.epoch()}];
     if (r.through_seq() <= known) continue;
     known = r.through_seq();
+    // The sink's own receipts ride on its acks; a relay passes them on down at once.
+    if (options_.role != storage::Role::kSink) {
+      auto via = origin_via_.find(r.origin());
+      const std::string& down = via != origin_via_.end() ? via->second : r.origin();
+      if (downstream_.count(down)) receipts_to_push_.insert(down);
+    }
     if (r.origin() == options_.node_id && r.epoch() == options_.epoch &&
         r.through_seq() > own_through_) {
       own_through_ = r.through_seq();
@@ -123,6 +129,14 @@ void Engine::LearnReceipts(MonoTime now,
     w.receipts.push_back(r);
     EmitWrite(std::move(w));
   }
+}
+
+void Engine::PushReceipts() {
+  for (const auto& node : receipts_to_push_) {
+    auto d = downstream_.find(node);
+    if (d != downstream_.end()) Emit(Action::Kind::kSendDown, d->second.route, HelloFrame(node));
+  }
+  receipts_to_push_.clear();
 }
 
 // SPEC §3: if the sink's receipt stalls for resend_after while a path is up, the origin offers

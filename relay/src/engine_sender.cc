@@ -173,6 +173,7 @@ void Engine::OnUpstreamFrame(MonoTime now, const std::string& upstream,
       ++counters_.frames_ignored;  // an ack from an upstream we left; punches were re-sent
     }
   }
+  PushReceipts();
   FillWindow(now);
 }
 

@@ -103,6 +103,33 @@ Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t 
   return out;
 }
 
+Result<uint64_t> Store::CheckQueue() {
+  Impl& im = *impl_;
+  Impl::ReadTxn rt(&im);
+  if (!rt.status().ok()) return rt.status();
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(rt.get(), im.queue, &cur);
+  if (rc) return MdbError(rc, "cursor");
+  MDB_val k, v;
+  uint64_t n = 0;
+  Status s;
+  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    std::string_view raw;
+    bool found = false;
+    PunchValue pv;
+    if (!(s = im.Get(rt.get(), im.punch, View(v), &raw, &found)).ok()) break;
+    if (!found || !DecodePunchValue(raw, &pv) || View(k).size() != 8) {
+      s = Status::Corruption("queue entry points at a missing or damaged punch");
+      break;
+    }
+    ++n;
+  }
+  mdb_cursor_close(cur);
+  if (!s.ok()) return s;
+  return n;
+}
+
 Status Store::ForEachPunch(const std::function<bool(const wire::Punch&, PunchState)>& fn) {
   Impl& im = *impl_;
   Impl::ReadTxn rt(&im);

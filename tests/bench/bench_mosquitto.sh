@@ -103,8 +103,11 @@ mq_wire() {
 # mq_throughput PAYLOADS NPUB → sets RESULT to "rate pub_s all_s got wire", where wire is
 # "bridge_up bridge_down bridge_segs sub_down sub_up sub_segs" over the whole transfer. If the
 # subscriber does not have everything after MQ_TIMEOUT s (60), the run counts as stalled:
-# rate 0 and got < n (mosquitto 2.0.11's bridge can stop forwarding a backlog of QoS 1
-# messages; upstream issue eclipse-mosquitto/mosquitto#2362, inflight fixes in 2.0.13).
+# rate 0 and got < n. Mosquitto 2.0.11 gives a QoS 1 message its 16-bit packet id when it is
+# queued for a client, so a bridge backlog above 65,535 messages reuses ids and the bridge
+# stops after n − 65,535 (measured: 70,000 punches, 1 publisher → 4,467 delivered; 60,000 →
+# all). No setting avoids it (max_inflight_messages 1000 or 0 on both brokers: the same
+# stall); a max_queued_messages limit would drop acknowledged punches instead.
 mq_throughput() {
   local d; d=$(mktemp -d "$WORK/mq.XXXXXX")
   local pc pe n; pc=$(free_port); pe=$(free_port); n=$(lines "$1")

@@ -56,6 +56,25 @@ TEST(EngineMeshPathsTest, ReceiptsReachTheOriginThroughARelay) {
   EXPECT_EQ(m.bad_receipts, 0u);
 }
 
+// A relay pushes the sink's receipt down as soon as it learns it, instead of waiting for the
+// origin's next hello: with hellos 10 s apart, the origin has every receipt well within 1 s.
+TEST(EngineMeshPathsTest, ARelayPushesReceiptsWithoutWaitingForTheNextHello) {
+  MeshOptions o;
+  o.base.heartbeat = Ms(10'000);
+  Mesh m(o);
+  BuildLine(m);
+  m.RunFor(Ms(10'500));  // links up; the gateway's next hello is due at ~20 s
+  const MonoTime start = m.now();
+  auto all = m.AddPunches(kGw, "gw", 0, 200);
+  ASSERT_TRUE(m.RunUntil([&] { return m.CountersOf(kGw).undelivered == 0; }, Ms(30'000)));
+  EXPECT_LT(m.now() - start, Ms(1000));
+  EXPECT_EQ(m.CountSent(kGw, kRelay, FrameKind::kHello, start), 0u)
+      << "the receipt came back on the answer to a hello, not pushed";
+  ASSERT_TRUE(m.RunUntilQuiet(Ms(60'000)));
+  ExpectSinkHoldsExactlyOnce(m, kSink, all);
+  EXPECT_EQ(m.bad_receipts, 0u);
+}
+
 TEST(EngineMeshPathsTest, OriginReOffersWhatAWipedRelayLost) {
   const Ms resend_after(60'000);
   Mesh m;

@@ -258,6 +258,9 @@ class ModelRun {
   void CheckQueue(const std::vector<std::pair<uint64_t, const wire::Punch*>>& want) {
     std::vector<QueuedPunch> got = AllQueued(*store_);
     ASSERT_EQ(got.size(), want.size());
+    auto links = store_->CheckQueue();  // Verify's cheap walk agrees with the full fetch
+    ASSERT_TRUE(links.ok()) << links.status().ToString();
+    EXPECT_EQ(links.value(), want.size());
     for (size_t i = 0; i < got.size(); ++i) {
       EXPECT_EQ(got[i].qseq, want[i].first) << "queue position " << i;
       EXPECT_EQ(got[i].punch.SerializeAsString(), want[i].second->SerializeAsString())

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,7 @@ class Engine {
   void HandleAck(MonoTime now, Link& link, const wire::CustodyAck& ack);
   void LearnReceipts(MonoTime now,
                      const google::protobuf::RepeatedPtrField<wire::Receipt>& receipts);
+  void PushReceipts();
   void MaybeRequeue(MonoTime now);
   void SendTelemetry(MonoTime now);
   void HandleBundle(const std::string& peer, const wire::Envelope& frame);
@@ -223,6 +225,9 @@ class Engine {
   // downstream node each origin's punches came through: receipts travel back that way.
   std::map<std::pair<std::string, uint64_t>, uint64_t> receipts_;
   std::map<std::string, std::string> origin_via_;
+  // Downstream nodes (by node id) with receipts they have not been told yet: sent at once in
+  // an unsolicited hello instead of waiting for their next hello (up to a heartbeat later).
+  std::set<std::string> receipts_to_push_;
 };
 
 }  // namespace titip::relay

@@ -132,6 +132,9 @@ class Store {
   Result<Counters> GetCounters();
   Result<std::vector<QueuedPunch>> FetchQueued(uint64_t after_qseq, size_t max_punches,
                                                size_t max_bytes);
+  // Walks the queue table without parsing punch bodies (ForEachPunch does that): every entry
+  // must name a stored punch. Returns the number of entries. For Verify's start-up scan.
+  Result<uint64_t> CheckQueue();
   // Visits every stored punch (not aliases/tombstones) in key order; stop by returning false.
   Status ForEachPunch(const std::function<bool(const wire::Punch&, PunchState)>& fn);
   Result<std::optional<PunchState>> GetState(const PunchKey& key);
