@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "context.h"
+#include "in_force.h"
 #include "titip/common/civil_time.h"
 
 namespace titip::cli {
@@ -19,8 +20,12 @@ using aggregator::RecapPunch;
 int LoadTables(const Context& ctx, const RecapArgs& a, aggregator::Roster* roster,
                aggregator::Schedule* schedule) {
   std::string roster_file = a.roster_file, schedule_file = a.schedule_file;
-  if (ctx.config && roster_file.empty()) roster_file = ctx.config->roster_file;
-  if (ctx.config && schedule_file.empty()) schedule_file = ctx.config->schedule_file;
+  // While the aggregator runs, its tables in force (what it last accepted), else the files.
+  auto in_force = FindTablesInForce(ctx);
+  if (roster_file.empty()) roster_file = in_force ? in_force->roster : "";
+  if (schedule_file.empty()) schedule_file = in_force ? in_force->schedule : "";
+  if (ctx.config && roster_file.empty() && !in_force) roster_file = ctx.config->roster_file;
+  if (ctx.config && schedule_file.empty() && !in_force) schedule_file = ctx.config->schedule_file;
   if (schedule_file.empty()) {
     std::cerr << "titipctl: recap needs a schedule: set [aggregator] schedule_file in the config"
                  " or give --schedule FILE\n";
