@@ -1,42 +1,33 @@
 // titip-aggregator: the sink at Sengeti. Final custody, exactly-once store, receipts back to
-// every origin. The recap and the deadline table are computed by titipctl from the store; the
-// daemon checks at start that the roster and schedule it is configured with are valid, so a
-// typo is found when the service starts, not when BKD asks for the first recap, and keeps the
-// per-unit deadline gauges on /metrics current. With [export.postgres] it also streams every
-// stored punch and the daily recaps into PostgreSQL (pg_export_service.h).
+// every origin. The recap and the deadline table are computed by titipctl from the store with
+// the roster and schedule in force here: loaded at start (a typo is found when the service
+// starts, not when BKD asks for the first recap) and on SIGHUP / `titipctl reload`
+// (tables_service.h). Keeps the per-unit deadline gauges on /metrics current. With
+// [export.postgres] it also streams every stored punch and the daily recaps into PostgreSQL
+// (pg_export_service.h).
 #include <spdlog/spdlog.h>
 
 #include "deadline_service.h"
 #include "pg_export_service.h"
-#include "titip/aggregator/roster.h"
-#include "titip/aggregator/schedule.h"
+#include "tables_service.h"
 #include "titip/relay/daemon.h"
 
 namespace {
 
 titip::Result<titip::relay::Services> StartServices(titip::relay::DaemonContext& ctx) {
-  using titip::Status;
-  const auto& cfg = ctx.config;
-  std::vector<std::string> units;
-  if (!cfg.roster_file.empty()) {
-    auto r = titip::aggregator::LoadRoster(cfg.roster_file);
-    if (!r.ok()) return Status::Invalid("roster_file: " + r.status().message());
-    spdlog::info("roster {}: {} enrolments in {} units", cfg.roster_file, r->entries().size(),
-                 r->Units().size());
-    units = r->Units();
-  }
-  if (!cfg.schedule_file.empty()) {
-    auto s = titip::aggregator::LoadSchedule(cfg.schedule_file);
-    if (!s.ok()) return Status::Invalid("schedule_file: " + s.status().message());
-    spdlog::info("schedule {} loaded", cfg.schedule_file);
-  }
+  auto tables = titip::aggregator::StartTables(ctx);
+  if (!tables.ok()) return tables.status();
+  titip::aggregator::TablesService* t = tables->get();
   titip::relay::Services services;
-  if (auto g = titip::aggregator::StartDeadlineGauges(ctx, std::move(units))) {
+  // The gauges ask the tables for units: they go first, so they stop (and are destroyed)
+  // before the tables.
+  if (auto g = titip::aggregator::StartDeadlineGauges(ctx, [t] { return t->Units(); })) {
     services.push_back(std::move(g));
   }
   auto pg = titip::aggregator::StartPostgresExport(ctx);
   if (!pg.ok()) return pg.status();
   if (*pg) services.push_back(std::move(pg).value());
+  services.push_back(std::move(tables).value());
   return services;
 }
 

@@ -17,7 +17,7 @@ constexpr auto kPeriod = std::chrono::seconds(5);  // a few dozen telemetry rows
 
 class DeadlineGauges : public relay::Service {
  public:
-  DeadlineGauges(relay::DaemonContext& ctx, std::vector<std::string> units)
+  DeadlineGauges(relay::DaemonContext& ctx, std::function<std::vector<std::string>()> units)
       : store_(ctx.store), clock_(ctx.clock), board_(*ctx.metrics), units_(std::move(units)) {
     options_.utc_offset_min = ctx.config.node.utc_offset_min;
     thread_ = std::thread([this] { Run(); });
@@ -56,15 +56,15 @@ class DeadlineGauges : public relay::Service {
     }
     const int64_t now_ms = clock_.Wall().count();
     const int64_t today = (now_ms / 1000 + options_.utc_offset_min * 60LL) / 86400 * 86400;
-    auto rows = EvaluateDeadlines(units_, gws, today - (kWindowDays - 1) * 86400LL, today, now_ms,
+    auto rows = EvaluateDeadlines(units_(), gws, today - (kWindowDays - 1) * 86400LL, today, now_ms,
                                   options_);
-    board_.Publish(RenderDeadlineGauges(rows));
+    board_.Publish("deadline", RenderDeadlineGauges(rows));
   }
 
   storage::Store& store_;
   const Clock& clock_;
   relay::MetricsBoard& board_;
-  std::vector<std::string> units_;
+  std::function<std::vector<std::string>()> units_;
   DeadlineOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -74,8 +74,8 @@ class DeadlineGauges : public relay::Service {
 
 }  // namespace
 
-std::unique_ptr<relay::Service> StartDeadlineGauges(relay::DaemonContext& ctx,
-                                                    std::vector<std::string> units) {
+std::unique_ptr<relay::Service> StartDeadlineGauges(
+    relay::DaemonContext& ctx, std::function<std::vector<std::string>()> units) {
   if (!ctx.metrics) return nullptr;
   return std::make_unique<DeadlineGauges>(ctx, std::move(units));
 }

@@ -2,6 +2,7 @@
 // gateways' telemetry (a short read transaction) and published on the daemon's MetricsBoard.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,9 +11,10 @@
 
 namespace titip::aggregator {
 
-// `units`: the roster's units (a unit that never reported is still watched). Null when the
-// daemon serves no /metrics.
-std::unique_ptr<relay::Service> StartDeadlineGauges(relay::DaemonContext& ctx,
-                                                    std::vector<std::string> units);
+// `units`: the roster's units in force, asked on each update (a unit that never reported is
+// still watched; a reloaded roster counts from the next update). Null when the daemon serves
+// no /metrics.
+std::unique_ptr<relay::Service> StartDeadlineGauges(
+    relay::DaemonContext& ctx, std::function<std::vector<std::string>()> units);
 
 }  // namespace titip::aggregator

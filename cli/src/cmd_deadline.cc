@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "context.h"
+#include "in_force.h"
 #include "titip/aggregator/deadline.h"
 #include "titip/aggregator/roster.h"
 #include "titip/common/civil_time.h"
@@ -19,7 +20,9 @@ using aggregator::DeadlineRow;
 
 std::vector<std::string> RosterUnits(const Context& ctx, const DeadlineArgs& a, int* rc) {
   std::string file = a.roster_file;
-  if (file.empty() && ctx.config) file = ctx.config->roster_file;
+  auto in_force = FindTablesInForce(ctx);  // the running aggregator's roster, else the file
+  if (file.empty() && in_force) file = in_force->roster;
+  if (file.empty() && !in_force && ctx.config) file = ctx.config->roster_file;
   if (file.empty()) return {};
   auto r = aggregator::LoadRoster(file);
   if (!r.ok()) {

@@ -1,13 +1,14 @@
 // `titipctl recap` (SPEC §9): the daily recap per person (`--date D [--unit U]`) or the monthly
 // summary (`--month YYYY-MM`), computed from the aggregator's store with the roster and the
-// schedule named in its config (or --roster / --schedule). Read-only: one pass over the store
-// in short read transactions; the roster and schedule are read fresh on every run, so editing
-// them needs no reload.
+// schedule named in its config (or --roster / --schedule). Read-only, in short read
+// transactions: only the days needed, through the sink's day index (a scan on a store made
+// before it, until the aggregator has opened it once).
 #include "cmd_recap.h"
 
 #include <iostream>
 
 #include "context.h"
+#include "in_force.h"
 #include "titip/common/civil_time.h"
 
 namespace titip::cli {
@@ -19,8 +20,12 @@ using aggregator::RecapPunch;
 int LoadTables(const Context& ctx, const RecapArgs& a, aggregator::Roster* roster,
                aggregator::Schedule* schedule) {
   std::string roster_file = a.roster_file, schedule_file = a.schedule_file;
-  if (ctx.config && roster_file.empty()) roster_file = ctx.config->roster_file;
-  if (ctx.config && schedule_file.empty()) schedule_file = ctx.config->schedule_file;
+  // While the aggregator runs, its tables in force (what it last accepted), else the files.
+  auto in_force = FindTablesInForce(ctx);
+  if (roster_file.empty()) roster_file = in_force ? in_force->roster : "";
+  if (schedule_file.empty()) schedule_file = in_force ? in_force->schedule : "";
+  if (ctx.config && roster_file.empty() && !in_force) roster_file = ctx.config->roster_file;
+  if (ctx.config && schedule_file.empty() && !in_force) schedule_file = ctx.config->schedule_file;
   if (schedule_file.empty()) {
     std::cerr << "titipctl: recap needs a schedule: set [aggregator] schedule_file in the config"
                  " or give --schedule FILE\n";
@@ -40,15 +45,23 @@ int LoadTables(const Context& ctx, const RecapArgs& a, aggregator::Roster* roste
   return kOk;
 }
 
-// Every stored punch with a device time in [lo, hi).
-int ReadPunches(Context& ctx, int64_t lo, int64_t hi, std::vector<RecapPunch>* out) {
+// Every stored punch of the days [first_day, last_day], through the sink's day index. With
+// --unit only that unit's terminals (by the roster) and terminals the roster does not know
+// (their rows take the unit of the gateway that sent them) are read.
+int ReadPunches(Context& ctx, int64_t first_day, int64_t last_day, const std::string& unit,
+                const aggregator::Roster& roster, std::vector<RecapPunch>* out) {
   std::unique_ptr<storage::Store> store;
   if (int rc = ctx.OpenReadOnly(&store); rc != kOk) return rc;
-  Status s = store->ForEachPunch([&](const wire::Punch& p, storage::PunchState) {
-    if (p.device_time() >= lo && p.device_time() < hi) {
-      out->push_back(
-          {p.terminal(), p.pin(), p.unit(), p.device_time(), p.stored_at_ms(), p.utc_offset_min()});
-    }
+  storage::Store::TerminalFilter keep;
+  if (!unit.empty()) {
+    keep = [&](std::string_view terminal) {
+      auto u = roster.UnitOfTerminal(terminal);
+      return !u || *u == unit;
+    };
+  }
+  Status s = store->ForEachPunchOnDays(first_day, last_day, keep, [&](const wire::Punch& p) {
+    out->push_back(
+        {p.terminal(), p.pin(), p.unit(), p.device_time(), p.stored_at_ms(), p.utc_offset_min()});
     return true;
   });
   if (!s.ok()) return std::cerr << "titipctl: " << s.ToString() << "\n", ExitFor(s);
@@ -86,7 +99,8 @@ int CmdRecap(Context& ctx, const RecapArgs& a) {
   if (int rc = LoadTables(ctx, a, &roster, &schedule); rc != kOk) return rc;
   std::vector<RecapPunch> punches;
   // Two days back and one ahead: night shifts that began earlier or end the next morning.
-  if (int rc = ReadPunches(ctx, first - 2 * 86400, last + 2 * 86400, &punches); rc != kOk) {
+  if (int rc = ReadPunches(ctx, first - 2 * 86400, last + 86400, a.unit, roster, &punches);
+      rc != kOk) {
     return rc;
   }
   const bool json = ctx.json && !a.csv;

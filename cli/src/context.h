@@ -52,6 +52,8 @@ const char* RoleName(config::Role r);
 int CmdConfigCheck(const Context& ctx, const std::string& file, const std::string& role);
 // Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
 int CmdMesh(Context& ctx);
+// SIGHUP to the running daemon: allowlist, and at the aggregator roster and schedule.
+int CmdReload(Context& ctx);
 // Writes a CURVE keypair: secret to `out` (0600), public to `out`.pub and stdout.
 int CmdKeygen(Context& ctx, const std::string& out);
 

@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
   deadline->add_option("--date", deadline_args.date, "one day, YYYY-MM-DD");
   deadline->add_option("--days", deadline_args.days, "the last N days up to today (7)");
   deadline->add_option("--roster", deadline_args.roster_file, "roster CSV: the units to list");
+  auto* reload = app.add_subcommand(
+      "reload", "SIGHUP the running daemon: allowlist; aggregator: roster and schedule too");
+  reload->footer(
+      "A bad roster or schedule is reported as FILE:LINE (exit 78) and the old one stays in\n"
+      "force. titipctl recap and deadline use the tables in force while the aggregator runs.\n\n"
+      "Examples:\n"
+      "  titipctl -c /etc/titip/aggregator.toml reload");
   for (auto* sub : {imp, queue, punches, status, mesh, keygen, check, recap, deadline}) {
     sub->add_flag("--json", ctx.json, "machine-readable output");
   }
@@ -125,5 +132,6 @@ int main(int argc, char** argv) {
   if (*mesh) return CmdMesh(ctx);
   if (*recap) return CmdRecap(ctx, recap_args);
   if (*deadline) return CmdDeadline(ctx, deadline_args);
+  if (*reload) return CmdReload(ctx);
   return kUsage;
 }

@@ -34,7 +34,7 @@ void OnSignal(int) {
   (void)!write(g_stop_fd, &one, sizeof one);
 }
 
-void OnReload(int) {  // SIGHUP: re-read the allowlist
+void OnReload(int) {  // SIGHUP: re-read the allowlist and the services' files
   uint64_t one = 1;
   (void)!write(g_reload_fd, &one, sizeof one);
 }
@@ -214,6 +214,9 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
   lo.reload_fd = g_reload_fd;
+  lo.on_reload = [&services] {
+    for (auto& x : services) x->Reload();
+  };
   lo.security = std::move(security);
   int tick = 0;
   const char* role_name = RoleName(role) + std::strlen("titip-");

@@ -147,6 +147,7 @@ void NodeLoop::WriteRuntimeStatus() {
 void NodeLoop::ReloadIfAsked() {
   uint64_t n;
   if (read(options_.reload_fd, &n, sizeof n) != sizeof n) return;
+  if (options_.on_reload) options_.on_reload();
   if (!sockets_->zap) return;
   if (Status st = sockets_->zap->Reload(); !st.ok()) {
     spdlog::error("allowlist not reloaded, the old one stays in force: {}", st.ToString());

@@ -12,9 +12,7 @@
 
 namespace titip::storage {
 
-inline MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+inline MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view View(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
 }
@@ -24,6 +22,9 @@ Status MdbError(int rc, std::string_view what);
 inline constexpr char kTelemetryTable[] = "telemetry";
 // Sink arrival log (sink_log.cc). Key: u64 BE sink sequence; value: EncodePunchKey.
 inline constexpr char kSinkLogTable[] = "sinklog";
+// Sink: stored punches by device day (sink_day.cc). Key: [u32 BE day][NaturalKey]; value: the
+// encoded PunchKey. meta "sinkday_ready" once every stored punch is in it.
+inline constexpr char kSinkDayTable[] = "sinkday";
 
 class Store::Impl {
  public:
@@ -38,6 +39,12 @@ class Store::Impl {
   Status OpenSinkLog();
   // Inside the write transaction: appends `key` (EncodePunchKey) to the sink log.
   Status AppendSinkLog(std::string_view key);
+  // sink_day.cc: opens the day index inside the open transaction (never creates it), and on
+  // a writable open creates it and backfills it from the punch table in bounded chunks.
+  Status OpenSinkDay(MDB_txn* txn);
+  Status BuildSinkDay();
+  // Inside the current write transaction: indexes a punch just stored at the sink.
+  Status PutSinkDay(const wire::Punch& p, std::string_view punch_key);
 
   // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
   class ReadTxn {
@@ -76,6 +83,9 @@ class Store::Impl {
   bool has_telemetry = false;
   MDB_dbi sinklog = 0;  // like telemetry: absent in an old store opened read-only
   bool has_sinklog = false;
+  MDB_dbi sinkday = 0;
+  bool has_sinkday = false;    // the table is open: Accept writes to it
+  bool sinkday_ready = false;  // it holds every stored punch: reads may use it
   uint64_t epoch = 0;
   std::string node_id;
   size_t map_size = 0;

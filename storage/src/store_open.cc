@@ -51,7 +51,8 @@ Status Store::Impl::OpenEnv() {
   }
   int rc = mdb_env_create(&env);
   if (rc) return MdbError(rc, "mdb_env_create");
-  mdb_env_set_maxdbs(env, 8);  // named tables in use: 6 (meta .. progress, telemetry)
+  // Named tables in use: 7 (meta .. progress, telemetry, sinkday); room for a few more.
+  mdb_env_set_maxdbs(env, 12);
   mdb_env_set_maxreaders(env, 256);
   map_size = std::max<size_t>(opts.initial_map_bytes, file_size);
   map_size = std::min(map_size, std::max<size_t>(opts.map_cap_bytes, file_size));
@@ -115,6 +116,10 @@ Status Store::Impl::LoadOrInitMeta() {
     mdb_txn_abort(txn);
     return MdbError(rc, std::string("open table ") + kTelemetryTable + " of store " + opts.dir);
   }
+  if (Status sd = OpenSinkDay(txn); !sd.ok()) {
+    mdb_txn_abort(txn);
+    return sd;
+  }
   uint64_t version = 0;
   Status s = GetMetaU64(txn, "layout_version", &version);
   MDB_stat pst;
@@ -175,6 +180,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   Status s = impl->OpenEnv();
   if (s.ok()) s = impl->LoadOrInitMeta();
   if (s.ok()) s = impl->OpenSinkLog();
+  if (s.ok() && !options.read_only) s = impl->BuildSinkDay();
   if (!s.ok()) return s;
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }

@@ -28,6 +28,7 @@ std::string ScanAll(const std::string& dir) {
     return true;
   });
   if (!s.ok()) return s.ToString();
+  if (Status d = (*store)->CheckDayIndex(); !d.ok()) return d.ToString();
   auto c = (*store)->GetCounters();
   if (!c.ok()) return c.status().ToString();
   if (c->punches < n) return "punch count does not match its table";

@@ -128,6 +128,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
                 EncodePunchValue(PunchState::kStored, 0, stored.SerializeAsString()));
     if (s.ok()) s = im->Put(im->natural, nk, key);
     if (s.ok()) s = im->AppendSinkLog(key);
+    if (s.ok()) s = im->PutSinkDay(stored, key);
     ++out->added;
   }
   if (s.ok()) s = SaveCounters(im, c);

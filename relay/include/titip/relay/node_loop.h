@@ -46,6 +46,9 @@ struct NodeLoopOptions {
   };
   std::optional<Security> security;
   int reload_fd = -1;
+  // Called on the loop thread after each SIGHUP (besides the allowlist reload): the role's
+  // services re-read their files.
+  std::function<void()> on_reload;
   // Called about once a second on the loop thread (housekeeping: pruning, reader checks).
   std::function<void()> on_second;
   // Called once on the loop thread after every socket is bound/connected, before serving

@@ -55,27 +55,22 @@ class TerminalBoard {
 // every page. Thread-safe.
 class MetricsBoard {
  public:
-  void Publish(std::string text) {
+  void Publish(std::string text) { Publish("", std::move(text)); }
+  // Several services each own a `part` (replaced whole on each publish); pages show all.
+  void Publish(const std::string& part, std::string text) {
     std::lock_guard<std::mutex> l(mu_);
-    text_ = std::move(text);
+    parts_[part] = std::move(text);
   }
-  // For a service that shares the board with another: its own named section, replaced whole.
-  void Publish(const std::string& section, std::string text) {
-    std::lock_guard<std::mutex> l(mu_);
-    sections_[section] = std::move(text);
-  }
-  // The unnamed text, then every section in name order.
   std::string Text() const {
     std::lock_guard<std::mutex> l(mu_);
-    std::string out = text_;
-    for (const auto& [name, text] : sections_) out += text;
+    std::string out;
+    for (const auto& [part, text] : parts_) out += text;
     return out;
   }
 
  private:
   mutable std::mutex mu_;
-  std::string text_;
-  std::map<std::string, std::string> sections_;
+  std::map<std::string, std::string> parts_;
 };
 
 struct DaemonContext {
@@ -93,6 +88,9 @@ class Service {
  public:
   virtual ~Service() = default;
   virtual void Stop() = 0;
+  // SIGHUP (`titipctl reload`): re-read whatever files the service loaded. Called on the loop
+  // thread: hand the work to the service's own thread rather than block the loop.
+  virtual void Reload() {}
 };
 
 using Services = std::vector<std::unique_ptr<Service>>;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "titip.pb.h"
@@ -154,6 +155,19 @@ class Store {
   Status ForEachStoredSince(uint64_t after_seq, size_t max,
                             const std::function<bool(uint64_t seq, const wire::Punch&)>& fn,
                             uint64_t* last_seq = nullptr);
+  // Sink: every stored punch whose device date (terminal local time) lies in
+  // [first_day, last_day] (civil seconds; any time in the day names the day), skipping the
+  // terminals `keep_terminal` refuses (null: all). Uses the day index (sink_day.cc) when the
+  // store has a complete one, else falls back to one pass over the punch table (a store made
+  // before the index, opened read-only) — same punches either way, order unspecified.
+  using TerminalFilter = std::function<bool(std::string_view terminal)>;
+  Status ForEachPunchOnDays(int64_t first_day, int64_t last_day,
+                            const TerminalFilter& keep_terminal,
+                            const std::function<bool(const wire::Punch&)>& fn);
+  // True when ForEachPunchOnDays reads the day index (false: it scans).
+  bool HasDayIndex() const;
+  // Verify: walks the day index and checks each entry's shape.
+  Status CheckDayIndex();
   // Clears reader slots left by killed processes (mdb_reader_check); returns how many.
   int ClearStaleReaders();
 
