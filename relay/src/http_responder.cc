@@ -1,5 +1,6 @@
-// The /metrics HTTP responder (see metrics.h for its limits). Plain POSIX sockets and poll():
-// one listening socket, one connection at a time, every read and write under a deadline.
+// The small HTTP responder behind /metrics and the status board (see http_responder.h for its
+// limits). Plain POSIX sockets and poll(): one listening socket, one connection at a time,
+// every read and write under a deadline.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
@@ -11,7 +12,7 @@
 #include <cstring>
 
 #include "titip/common/clock.h"
-#include "titip/relay/metrics.h"
+#include "titip/relay/http_responder.h"
 
 namespace titip::relay {
 namespace {
@@ -40,18 +41,18 @@ bool SendAll(int fd, const std::string& data) {
   return true;
 }
 
-std::string Response(const char* status, const std::string& type, const std::string& body,
-                     bool head) {
-  std::string r = std::string("HTTP/1.1 ") + status + "\r\nContent-Type: " + type +
-                  "\r\nContent-Length: " + std::to_string(body.size()) +
-                  "\r\nConnection: close\r\n\r\n";
+std::string Response(const std::string& status, const std::string& type, const std::string& body,
+                     bool head, const std::string& extra_headers = "") {
+  std::string r = "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
+                  "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers +
+                  "Connection: close\r\n\r\n";
   if (!head) r += body;
   return r;
 }
 
-Result<int> Bind(const std::string& host_port, int* port) {
+Result<int> Bind(const std::string& host_port, const std::string& what, int* port) {
   size_t colon = host_port.rfind(':');
-  if (colon == std::string::npos) return Status::Invalid("metrics listen: no port");
+  if (colon == std::string::npos) return Status::Invalid(what + " listen: no port");
   std::string host = host_port.substr(0, colon), service = host_port.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
@@ -63,7 +64,7 @@ Result<int> Bind(const std::string& host_port, int* port) {
   addrinfo* res = nullptr;
   int gai = getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &res);
   if (gai != 0)
-    return Status::Unavailable("metrics listen " + host_port + ": " + gai_strerror(gai));
+    return Status::Unavailable(what + " listen " + host_port + ": " + gai_strerror(gai));
   std::string last_error = "no address";
   for (addrinfo* a = res; a; a = a->ai_next) {
     int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -83,25 +84,27 @@ Result<int> Bind(const std::string& host_port, int* port) {
     close(fd);
   }
   freeaddrinfo(res);
-  return Status::Unavailable("cannot bind metrics listen " + host_port + ": " + last_error);
+  return Status::Unavailable("cannot bind " + what + " listen " + host_port + ": " + last_error);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& host_port) {
+Result<std::unique_ptr<HttpResponder>> HttpResponder::Start(const std::string& host_port,
+                                                            HttpHandler handler,
+                                                            const std::string& what) {
   int port = 0;
-  auto fd = Bind(host_port, &port);
+  auto fd = Bind(host_port, what, &port);
   if (!fd.ok()) return fd.status();
   int stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  std::unique_ptr<MetricsServer> s(new MetricsServer(*fd, stop_fd, port));
+  std::unique_ptr<HttpResponder> s(new HttpResponder(*fd, stop_fd, port, std::move(handler)));
   s->thread_ = std::thread([p = s.get()] { p->Serve(); });
   return s;
 }
 
-MetricsServer::MetricsServer(int listen_fd, int stop_fd, int port)
-    : listen_fd_(listen_fd), stop_fd_(stop_fd), port_(port) {}
+HttpResponder::HttpResponder(int listen_fd, int stop_fd, int port, HttpHandler handler)
+    : listen_fd_(listen_fd), stop_fd_(stop_fd), port_(port), handler_(std::move(handler)) {}
 
-MetricsServer::~MetricsServer() {
+HttpResponder::~HttpResponder() {
   uint64_t one = 1;
   (void)!write(stop_fd_, &one, sizeof one);
   if (thread_.joinable()) thread_.join();
@@ -109,17 +112,12 @@ MetricsServer::~MetricsServer() {
   close(stop_fd_);
 }
 
-void MetricsServer::Publish(std::string text) {
-  std::lock_guard l(mu_);
-  text_ = std::move(text);
-}
-
-void MetricsServer::Serve() {
+void HttpResponder::Serve() {
   for (;;) {
     pollfd p[2] = {{stop_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}};
     if (poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      spdlog::error("metrics: poll: {}", std::strerror(errno));
+      spdlog::error("http: poll: {}", std::strerror(errno));
       return;
     }
     if (p[0].revents) return;
@@ -131,7 +129,7 @@ void MetricsServer::Serve() {
   }
 }
 
-void MetricsServer::HandleConnection(int fd) {
+void HttpResponder::HandleConnection(int fd) {
   std::string req;
   char buf[2048];
   // One deadline for the whole request: a client trickling a byte at a time must not hold
@@ -173,17 +171,9 @@ void MetricsServer::HandleConnection(int fd) {
     (void)SendAll(fd, Response("405 Method Not Allowed", "text/plain", "GET only\n", false));
     return;
   }
-  std::string path = target.substr(0, target.find('?'));
-  if (path != "/metrics") {
-    (void)SendAll(fd, Response("404 Not Found", "text/plain", "try /metrics\n", head));
-    return;
-  }
-  std::string body;
-  {
-    std::lock_guard l(mu_);
-    body = text_;
-  }
-  (void)SendAll(fd, Response("200 OK", "text/plain; version=0.0.4; charset=utf-8", body, head));
+  HttpReply reply = handler_(target.substr(0, target.find('?')));
+  (void)SendAll(fd,
+                Response(reply.status, reply.content_type, reply.body, head, reply.extra_headers));
 }
 
 }  // namespace titip::relay
