@@ -20,6 +20,7 @@ PKGS=(
   nats-server  # bench: NATS leaf node + JetStream baseline (tests/bench/bench_nats.sh)
   libpqxx-dev  # pg: aggregator PostgreSQL export ([export.postgres])
   postgresql  # pg: real server for the export's integration test (tests/integration/pg_export_test)
+  chromium  # web: the status board's browser test (playwright-core from npm drives it)
 )
 
 missing=()

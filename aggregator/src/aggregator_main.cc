@@ -4,9 +4,11 @@
 // starts, not when BKD asks for the first recap) and on SIGHUP / `titipctl reload`
 // (tables_service.h). Keeps the per-unit deadline gauges on /metrics current. With
 // [export.postgres] it also streams every stored punch and the daily recaps into PostgreSQL
-// (pg_export_service.h).
+// (pg_export_service.h). Serves the status board ([web] listen, board_service.h).
 #include <spdlog/spdlog.h>
 
+#include "board_service.h"
+#include "board_service.h"
 #include "deadline_service.h"
 #include "pg_export_service.h"
 #include "tables_service.h"
@@ -19,8 +21,13 @@ titip::Result<titip::relay::Services> StartServices(titip::relay::DaemonContext&
   if (!tables.ok()) return tables.status();
   titip::aggregator::TablesService* t = tables->get();
   titip::relay::Services services;
-  // The gauges ask the tables for units: they go first, so they stop (and are destroyed)
+  // The board and the gauges ask the tables: they go first, so they stop (and are destroyed)
   // before the tables.
+  auto b = titip::aggregator::StartBoard(ctx, [t] {
+    return titip::aggregator::BoardSources{t->Units(), t->TerminalUnits()};
+  });
+  if (!b.ok()) return b.status();
+  if (*b) services.push_back(std::move(*b));
   if (auto g = titip::aggregator::StartDeadlineGauges(ctx, [t] { return t->Units(); })) {
     services.push_back(std::move(g));
   }

@@ -88,6 +88,12 @@ class Keeper : public TablesService {
     std::lock_guard<std::mutex> l(mu_);
     return tables_.roster.Units();
   }
+  std::map<std::string, std::string> TerminalUnits() const override {
+    std::lock_guard<std::mutex> l(mu_);
+    std::map<std::string, std::string> out;
+    for (const auto& e : tables_.roster.entries()) out[e.terminal_serial] = e.unit_id;
+    return out;
+  }
 
  private:
   void Run() {

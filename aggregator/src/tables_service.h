@@ -4,6 +4,7 @@
 // state dir for titipctl and as titip_roster_reloads_total / titip_roster_entries on /metrics.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ namespace titip::aggregator {
 class TablesService : public relay::Service {
  public:
   virtual std::vector<std::string> Units() const = 0;  // the roster's units; thread-safe
+  // The roster's terminal serial → unit; thread-safe.
+  virtual std::map<std::string, std::string> TerminalUnits() const = 0;
 };
 
 Result<std::unique_ptr<TablesService>> StartTables(relay::DaemonContext& ctx);

@@ -27,7 +27,7 @@ constexpr size_t kMaxConfigBytes = 1 << 20;  // a config is a page of text; refu
 void CheckTopLevel(const toml::table& root, Errors& errors) {
   internal::TableReader r(&root, "", 0, errors);
   r.CheckKnownKeys({"node", "security", "upstream", "terminal", "adms", "metrics", "aggregator",
-                    "store", "link", "export"});
+                    "store", "link", "export", "web"});
 }
 
 void Validate(const toml::table& root, Errors& errors, Config* c) {

@@ -89,6 +89,8 @@ void CheckRoleTables(const toml::table& root, Role role, Errors& errors) {
   if (role != Role::kAggregator) {
     Forbid(root, "aggregator", "[aggregator] is only allowed in an aggregator config" + in_role,
            errors);
+    Forbid(root, "web",
+           "[web] (the status board) is only allowed in an aggregator config" + in_role, errors);
   }
   if (role == Role::kAggregator) {
     Forbid(root, "upstream", "an aggregator is the end of the line and has no [[upstream]]",

@@ -106,9 +106,8 @@ void ReadTerminals(const toml::table& root, Errors& errors, std::vector<Terminal
   for (size_t i = 0; i < arr->size(); ++i) {
     const toml::table& t = *arr->get(i)->as_table();
     TableReader r(&t, Indexed("terminal", i), LineOf(t), errors);
-    r.CheckKnownKeys(
-        {"serial", "kind", "address", "poll_interval_s", "comm_key", "clear_after_receipt",
-         "transport"});
+    r.CheckKnownKeys({"serial", "kind", "address", "poll_interval_s", "comm_key",
+                      "clear_after_receipt", "transport"});
     TerminalConfig term;
     if (r.String("serial", Need::kRequired, &term.serial, CheckSerial)) {
       serials.Check(r, "serial", term.serial);
@@ -138,6 +137,11 @@ void ReadListeners(const toml::table& root, Errors& errors, Config* out) {
     TableReader r = ReaderFor(root, "metrics", errors);
     r.CheckKnownKeys({"listen"});
     r.String("listen", Need::kRequired, &out->metrics_listen, CheckHostPort);
+  }
+  if (root.contains("web")) {  // the aggregator's status board (CheckRoleTables: aggregator only)
+    TableReader r = ReaderFor(root, "web", errors);
+    r.CheckKnownKeys({"listen"});
+    r.String("listen", Need::kRequired, &out->web_listen, CheckHostPort);
   }
   TableReader r = ReaderFor(root, "aggregator", errors);
   r.CheckKnownKeys({"roster_file", "schedule_file"});

@@ -165,6 +165,17 @@ void Engine::SendTelemetry(MonoTime now) {
   wire::Envelope e = NewEnvelope();
   *e.mutable_telemetry() = source_ ? source_->Snapshot() : wire::Telemetry();
   e.mutable_telemetry()->set_node(options_.node_id);
+  // Which links are up and which one carries traffic: the aggregator's board draws the mesh
+  // from these, so it needs no config of its own to know who is behind which relay.
+  for (const LinkStatus& l : upstreams_status()) {
+    wire::UpstreamReport* u = e.mutable_telemetry()->add_upstreams();
+    u->set_id(l.id);
+    u->set_up(l.state == LinkState::kUp);
+    u->set_active(l.active);
+    u->set_last_ack_age_s(
+        l.last_ack ? std::chrono::duration_cast<std::chrono::seconds>(now - *l.last_ack).count()
+                   : -1);
+  }
   if (options_.role == storage::Role::kSink) {
     WriteRequest w;
     w.kind = WriteRequest::Kind::kTelemetry;

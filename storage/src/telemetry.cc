@@ -21,6 +21,15 @@ Status ValidateTelemetry(const wire::Telemetry& t, int64_t received_at_ms) {
       return Status::Invalid("telemetry of " + t.node() + ": terminal serial too long");
     }
   }
+  if (t.upstreams_size() > kMaxTelemetryUpstreams) {
+    return Status::Invalid("telemetry of " + t.node() + ": " + std::to_string(t.upstreams_size()) +
+                           " upstreams, at most " + std::to_string(kMaxTelemetryUpstreams));
+  }
+  for (const auto& u : t.upstreams()) {
+    if (u.id().size() > kMaxSerialBytes) {
+      return Status::Invalid("telemetry of " + t.node() + ": upstream id too long");
+    }
+  }
   // Stored as u64: a negative time would sort after every real one and never be replaced.
   if (received_at_ms < 0) return Status::Invalid("telemetry: negative receive time");
   return Status::Ok();

@@ -135,6 +135,15 @@ TEST(EngineMeshPathsTest, SinkRecordsTelemetryOfEveryNode) {
   EXPECT_EQ(t[kGw].undelivered(), 0u);
   EXPECT_EQ(t[kGw].SerializeAsString(), last_gw.SerializeAsString());
   EXPECT_EQ(t[kRelay].queued(), 0u);
+  // Each report names the node's upstream links: the status board draws the mesh from them.
+  ASSERT_EQ(t[kGw].upstreams_size(), 1);
+  EXPECT_EQ(t[kGw].upstreams(0).id(), kRelay);
+  EXPECT_TRUE(t[kGw].upstreams(0).up());
+  EXPECT_TRUE(t[kGw].upstreams(0).active());
+  EXPECT_GE(t[kGw].upstreams(0).last_ack_age_s(), 0);
+  ASSERT_EQ(t[kRelay].upstreams_size(), 1);
+  EXPECT_EQ(t[kRelay].upstreams(0).id(), kSink);
+  EXPECT_EQ(t[kSink].upstreams_size(), 0);
   ExpectSinkHoldsExactlyOnce(m, kSink, all);
 }
 

@@ -89,9 +89,8 @@ TEST(StoreTelemetry, KeepsOneRecordPerNodeInNodeIdOrder) {
   EXPECT_EQ(got[2].t.SerializeAsString(), MakeTelemetry("kec-b", 5, 2).SerializeAsString());
   // Stop early.
   int calls = 0;
-  ASSERT_TRUE(store->ForEachTelemetry([&](const wire::Telemetry&, int64_t) {
-    return ++calls < 2;
-  }).ok());
+  ASSERT_TRUE(
+      store->ForEachTelemetry([&](const wire::Telemetry&, int64_t) { return ++calls < 2; }).ok());
   EXPECT_EQ(calls, 2);
 }
 
@@ -121,8 +120,8 @@ TEST(StoreTelemetry, ClockSteppedBackMoreThanADayStillReplaces) {
   const int64_t future = kT0 + 365 * 86'400'000LL;
   ASSERT_TRUE(store->Write(TelemetryOp(MakeTelemetry("kec-a", 1), future)).ok());
   // Exactly a day ahead is still within the slack: ignored.
-  ASSERT_TRUE(store->Write(TelemetryOp(MakeTelemetry("kec-a", 2),
-                                       future - kTelemetryFutureSlackMs)).ok());
+  ASSERT_TRUE(
+      store->Write(TelemetryOp(MakeTelemetry("kec-a", 2), future - kTelemetryFutureSlackMs)).ok());
   EXPECT_EQ(AllTelemetry(*store)[0].t.queued(), 1u);
   ASSERT_TRUE(store->Write(TelemetryOp(MakeTelemetry("kec-a", 3), kT0)).ok());
   std::vector<Seen> got = AllTelemetry(*store);
@@ -138,12 +137,18 @@ TEST(StoreTelemetry, InvalidInputIsRefused) {
   ASSERT_NE(store, nullptr);
   wire::Telemetry long_serial = MakeTelemetry("kec-a", 1);
   long_serial.mutable_terminals(0)->set_serial(std::string(65, 'A'));
+  wire::Telemetry many_upstreams = MakeTelemetry("kec-a", 1);
+  for (int i = 0; i <= kMaxTelemetryUpstreams; ++i) many_upstreams.add_upstreams()->set_id("r");
+  wire::Telemetry long_upstream = MakeTelemetry("kec-a", 1);
+  long_upstream.add_upstreams()->set_id(std::string(65, 'r'));
   const std::pair<wire::Telemetry, int64_t> bad[] = {
       {MakeTelemetry("", 1), kT0},
       {MakeTelemetry("Kec_A", 1), kT0},
       {MakeTelemetry(std::string(33, 'a'), 1), kT0},
       {MakeTelemetry("kec-a", 1, kMaxTelemetryTerminals + 1), kT0},
       {long_serial, kT0},
+      {many_upstreams, kT0},
+      {long_upstream, kT0},
       {MakeTelemetry("kec-a", 1), -1},
   };
   for (const auto& [t, at] : bad) {
@@ -151,8 +156,8 @@ TEST(StoreTelemetry, InvalidInputIsRefused) {
     EXPECT_EQ(s.code(), Code::kInvalidArgument) << t.ShortDebugString() << " → " << s.ToString();
   }
   EXPECT_TRUE(AllTelemetry(*store).empty());
-  EXPECT_TRUE(store->Write(TelemetryOp(MakeTelemetry("kec-a", 1, kMaxTelemetryTerminals), kT0))
-                  .ok());
+  EXPECT_TRUE(
+      store->Write(TelemetryOp(MakeTelemetry("kec-a", 1, kMaxTelemetryTerminals), kT0)).ok());
   EXPECT_EQ(AllTelemetry(*store).size(), 1u);
 }
 

@@ -101,6 +101,7 @@ struct Config {
   std::string adms_listen;     // [adms] listen = "HOST:PORT"; gateway only, needed by adms
                                // terminals
   std::string metrics_listen;  // [metrics] listen = "HOST:PORT", optional
+  std::string web_listen;      // [web] listen = "HOST:PORT": the status board; aggregator only
   std::string roster_file;     // [aggregator] roster_file, optional
   std::string schedule_file;   // [aggregator] schedule_file, optional
   std::optional<PostgresExportConfig> postgres_export;  // [export.postgres], optional

@@ -5,17 +5,16 @@
 // Names: `titip_` prefix, base units (seconds, bytes), counters end in `_total`.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "titip/common/status.h"
 #include "titip/relay/engine.h"
+#include "titip/relay/http_responder.h"
 #include "titip/relay/node_loop.h"
 #include "titip/relay/services.h"
 #include "titip/storage/group_commit.h"
@@ -41,34 +40,27 @@ struct MetricsSnapshot {
 // The exposition text. Pure; label values are escaped (\\, \", \n).
 std::string RenderMetrics(const MetricsSnapshot& s);
 
-// A deliberately small HTTP/1.x responder: one thread, one connection at a time, requests up
-// to 8 KiB read within 2 s in total, `GET|HEAD /metrics` → 200, other paths 404, other methods 405,
-// anything unparsable 400; always `Connection: close`. Enough for Prometheus and curl, and
-// bounded so a stuck or hostile client costs at most 2 s and 8 KiB.
+// `GET|HEAD /metrics` on an HttpResponder (http_responder.h has its limits); other paths 404.
 class MetricsServer {
  public:
   // Binds `host_port` ("HOST:PORT", checked by the config loader) and starts serving.
   // Unavailable when the address cannot be bound.
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& host_port);
-  ~MetricsServer();  // stops the thread, closes the socket
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
   // Thread-safe; the next scrape serves `text`.
   void Publish(std::string text);
-  uint64_t bad_requests() const { return bad_requests_.load(); }
-  int port() const { return port_; }  // the bound port
+  uint64_t bad_requests() const { return http_->bad_requests(); }
+  int port() const { return http_->port(); }  // the bound port
 
  private:
-  MetricsServer(int listen_fd, int stop_fd, int port);
-  void Serve();
-  void HandleConnection(int fd);
+  MetricsServer() = default;
+  HttpReply Reply(const std::string& path);
 
-  int listen_fd_, stop_fd_, port_;
   std::mutex mu_;
   std::string text_;
-  std::atomic<uint64_t> bad_requests_{0};
-  std::thread thread_;
+  std::unique_ptr<HttpResponder> http_;  // last: stops serving before text_ goes
 };
 
 }  // namespace titip::relay

@@ -26,6 +26,7 @@ inline constexpr uint32_t kLayoutVersion = 1;
 // Telemetry bounds (WriteTxn::PutTelemetry): a node has a handful of terminals; 64 leaves room
 // and keeps one record a few KiB. A day covers any NTP correction; beyond it the clock was wrong.
 inline constexpr int kMaxTelemetryTerminals = 64;
+inline constexpr int kMaxTelemetryUpstreams = 16;  // a node lists 1-3 upstreams in practice
 inline constexpr int64_t kTelemetryFutureSlackMs = 24 * 3600 * 1000LL;
 
 struct PunchKey {
@@ -196,9 +197,10 @@ class WriteTxn {
   // one is ignored (Ok) — unless the stored time is more than kTelemetryFutureSlackMs ahead of
   // received_at_ms: then our clock stepped back a long way and the stored stamp is the wrong
   // one, and keeping it would freeze the node's row until the clock caught up. kInvalidArgument
-  // for a bad node id, more than kMaxTelemetryTerminals terminals, a serial over 64 bytes or a
-  // negative time; kStoreFull when the store was full when opened and has no telemetry table.
-  // The first record of a node grows the store: run it in an op with `intake = true`.
+  // for a bad node id, more than kMaxTelemetryTerminals terminals or kMaxTelemetryUpstreams
+  // upstreams, a serial or upstream id over 64 bytes or a negative time; kStoreFull when the store
+  // was full when opened and has no telemetry table. The first record of a node grows the store:
+  // run it in an op with `intake = true`.
   Status PutTelemetry(const wire::Telemetry& t, int64_t received_at_ms);
   // Origin: puts every own punch that is in custody upstream but not covered by the receipt
   // back on the queue (new queue positions), so it is offered again. *requeued says how many.

@@ -1,0 +1,191 @@
+// The status board's server side: a thread that every 5 s reads the telemetry (one short read
+// transaction), evaluates the deadline window, counts today's arrivals (a store pass, every
+// minute) and renders the page and its JSON; an HttpResponder serves the latest copies, so a
+// browser never touches the store. BuildBoard (board.h) holds every decision.
+#include "board_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "titip/aggregator/board.h"
+#include "titip/relay/http_responder.h"
+
+namespace titip::aggregator {
+namespace {
+
+constexpr int kWindowDays = 7;                     // as the deadline gauges and `titipctl deadline`
+constexpr auto kPeriod = std::chrono::seconds(5);  // the page polls at the same pace
+// Arrivals need a pass over every stored punch (no arrival index yet): once a minute, and at
+// once when the day changes. Not measured separately: it is the same walk as `recap --date`,
+// which takes 2.3 s over 1 M punches here (README), so ~4% of a core at that size.
+constexpr int64_t kArrivalsEveryMs = 60 * 1000;
+// Served pages and JSON: nothing is cached (the board is live), nothing from another origin.
+constexpr const char* kHtmlHeaders =
+    "Cache-Control: no-store\r\n"
+    "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+    "script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:\r\n"
+    "X-Content-Type-Options: nosniff\r\n";
+
+NodeReport ReportOf(const wire::Telemetry& t, int64_t received_at_ms) {
+  NodeReport r;
+  r.node = t.node();
+  r.unit = t.unit();
+  r.last_seen_ms = received_at_ms;
+  r.queued = t.queued();
+  r.undelivered = t.undelivered();
+  r.oldest_queued_age_s = t.oldest_queued_age_s();
+  r.terminals = t.terminals_size();
+  for (const auto& term : t.terminals()) r.terminals_up += term.up() ? 1 : 0;
+  for (const auto& u : t.upstreams()) {
+    r.upstreams.push_back({u.id(), u.up(), u.active(), u.last_ack_age_s()});
+  }
+  return r;
+}
+
+class BoardService : public relay::Service {
+ public:
+  BoardService(relay::DaemonContext& ctx, std::function<BoardSources()> sources)
+      : store_(ctx.store),
+        clock_(ctx.clock),
+        sink_(ctx.config.node.id),
+        utc_offset_min_(ctx.config.node.utc_offset_min),
+        sources_(std::move(sources)) {
+    Update();  // the first request already gets a real board
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~BoardService() override {
+    Stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Stop() override {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  void Serve(std::unique_ptr<relay::HttpResponder> http) { http_ = std::move(http); }
+
+  relay::HttpReply Reply(const std::string& path) {
+    std::lock_guard<std::mutex> l(page_mu_);
+    if (path == "/" || path == "/index.html") {
+      return {"200 OK", "text/html; charset=utf-8", page_, kHtmlHeaders};
+    }
+    if (path == "/favicon.ico") return {"204 No Content", "image/x-icon", "", ""};  // browsers ask
+    if (path == "/api/board") {
+      return {"200 OK", "application/json", json_, "Cache-Control: no-store\r\n"};
+    }
+    return {"404 Not Found", "text/plain; charset=utf-8", "not found: try / or /api/board\n", ""};
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (!stop_) {
+      cv_.wait_for(l, kPeriod, [this] { return stop_; });
+      if (stop_) break;
+      l.unlock();
+      Update();
+      l.lock();
+    }
+  }
+
+  int64_t LocalDay(int64_t now_ms) const {
+    return (now_ms / 1000 + utc_offset_min_ * 60LL) / 86400 * 86400;
+  }
+
+  // Punches the sink stored since local midnight, by unit (the punch's own unit, else the
+  // roster's unit of its terminal). Keeps the previous counts when the pass fails.
+  void CountArrivals(int64_t now_ms) {
+    const int64_t today = LocalDay(now_ms);
+    if (today == arrivals_day_ && now_ms - arrivals_at_ms_ < kArrivalsEveryMs) return;
+    const int64_t since_ms = (today - utc_offset_min_ * 60LL) * 1000;
+    std::map<std::string, uint64_t> counts;
+    Status s = store_.ForEachPunch([&](const wire::Punch& p, storage::PunchState st) {
+      if (st != storage::PunchState::kStored || p.stored_at_ms() < since_ms) return true;
+      std::string unit = p.unit();
+      if (unit.empty()) {
+        auto it = src_.terminal_units.find(p.terminal());
+        unit = it == src_.terminal_units.end() ? "" : it->second;
+      }
+      if (!unit.empty()) ++counts[unit];
+      return true;
+    });
+    if (!s.ok()) {
+      spdlog::warn("status board: cannot count today's arrivals: {}", s.ToString());
+      return;
+    }
+    arrivals_ = std::move(counts);
+    arrivals_day_ = today;
+    arrivals_at_ms_ = now_ms;
+  }
+
+  void Update() {
+    src_ = sources_();
+    BoardInput in;
+    in.sink = sink_;
+    in.roster_units = src_.units;
+    std::vector<GatewayReport> gws;  // the deadline monitor's view of the same records
+    Status s = store_.ForEachTelemetry([&](const wire::Telemetry& t, int64_t received_at_ms) {
+      in.nodes.push_back(ReportOf(t, received_at_ms));
+      if (!t.unit().empty()) {
+        gws.push_back({t.node(), t.unit(), t.complete_through(), t.queued(), t.undelivered(),
+                       received_at_ms});
+      }
+      return true;
+    });
+    if (!s.ok()) {
+      spdlog::warn("status board: cannot read telemetry: {}", s.ToString());
+      return;  // the last board stays; its "updated" time shows it is old
+    }
+    in.now_ms = clock_.Wall().count();
+    DeadlineOptions options;
+    options.utc_offset_min = utc_offset_min_;
+    const int64_t today = LocalDay(in.now_ms);
+    in.deadline = EvaluateDeadlines(src_.units, gws, today - (kWindowDays - 1) * 86400LL, today,
+                                    in.now_ms, options);
+    CountArrivals(in.now_ms);
+    in.arrivals_today = arrivals_;
+    Board board = BuildBoard(in);
+    std::string page = BoardPage(board, utc_offset_min_);
+    std::string json = BoardJson(board, utc_offset_min_);
+    std::lock_guard<std::mutex> l(page_mu_);
+    page_ = std::move(page);
+    json_ = std::move(json);
+  }
+
+  storage::Store& store_;
+  const Clock& clock_;
+  std::string sink_;
+  int utc_offset_min_;
+  std::function<BoardSources()> sources_;
+  BoardSources src_;  // this recompute's roster view
+  std::map<std::string, uint64_t> arrivals_;
+  int64_t arrivals_day_ = -1, arrivals_at_ms_ = 0;
+  std::mutex page_mu_;  // guards page_ and json_ (the responder's thread reads them)
+  std::string page_, json_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+  std::unique_ptr<relay::HttpResponder> http_;  // last: stops serving before the rest goes
+};
+
+}  // namespace
+
+Result<std::unique_ptr<relay::Service>> StartBoard(relay::DaemonContext& ctx,
+                                                   std::function<BoardSources()> sources) {
+  const std::string listen = ctx.config.web_listen;
+  if (listen.empty()) return std::unique_ptr<relay::Service>();
+  auto board = std::make_unique<BoardService>(ctx, std::move(sources));
+  auto http = relay::HttpResponder::Start(
+      listen, [p = board.get()](const std::string& path) { return p->Reply(path); },
+      "web (status board)");
+  if (!http.ok()) return http.status();
+  spdlog::info("status board at http://{}/", listen);
+  board->Serve(std::move(*http));
+  return std::unique_ptr<relay::Service>(std::move(board));
+}
+
+}  // namespace titip::aggregator
