@@ -52,7 +52,10 @@ const char* RoleName(config::Role r);
 int CmdConfigCheck(const Context& ctx, const std::string& file, const std::string& role);
 // Aggregator: every node's latest telemetry (SPEC §9 `mesh`), a table or one JSON array.
 int CmdMesh(Context& ctx);
-// Writes a CURVE keypair: secret to `out` (0600), public to `out`.pub and stdout.
-int CmdKeygen(Context& ctx, const std::string& out);
+// Writes a CURVE keypair (or with `signing` an Ed25519 origin signing key): secret to `out`
+// (0600), public to `out`.pub and stdout.
+int CmdKeygen(Context& ctx, const std::string& out, bool signing = false);
+// Aggregator: punches that failed origin verification, a table or JSON lines.
+int CmdQuarantine(Context& ctx);
 
 }  // namespace titip::cli

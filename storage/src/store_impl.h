@@ -12,9 +12,7 @@
 
 namespace titip::storage {
 
-inline MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+inline MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view View(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
 }
@@ -22,6 +20,12 @@ Status MdbError(int rc, std::string_view what);
 
 // Latest wire::Telemetry per node. Key: node id; value: [u64 BE received_at ms][serialized].
 inline constexpr char kTelemetryTable[] = "telemetry";
+// Relay: origin seals it carries (seal_store.cc). Key: stream prefix + u64 BE last_seq +
+// u64 BE first_seq; value: serialized wire::Seal.
+inline constexpr char kSealTable[] = "seal";
+// Sink: punches that failed origin verification (quarantine.cc). Key: stream prefix + u64 BE
+// seq + 16-byte digest of the copy received; value: serialized wire::Quarantined.
+inline constexpr char kQuarantineTable[] = "quarantine";
 
 class Store::Impl {
  public:
@@ -30,8 +34,10 @@ class Store::Impl {
 
   Status OpenEnv();
   Status LoadOrInitMeta();
-  // Writers: creates the telemetry table (telemetry.cc) in a store made before it existed.
-  Status CreateTelemetryTable();
+  // Writers: creates a table added after layout v1 (telemetry.cc) in a store made before it
+  // existed. At the map cap it leaves *has false and returns Ok: the store still opens.
+  Status CreateOptionalTable(const char* name, MDB_dbi* dbi, bool* has);
+  Status CreateOptionalTables();
 
   // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
   class ReadTxn {
@@ -66,8 +72,8 @@ class Store::Impl {
   MDB_dbi meta = 0, punch = 0, natural = 0, queue = 0, progress = 0;
   // Added after layout v1 shipped: a read-only open of an older store, or a writer whose full
   // store had no room for it, runs without it. Set once in Open, read-only afterwards.
-  MDB_dbi telemetry = 0;
-  bool has_telemetry = false;
+  MDB_dbi telemetry = 0, seal = 0, quarantine = 0;
+  bool has_telemetry = false, has_seal = false, has_quarantine = false;
   uint64_t epoch = 0;
   std::string node_id;
   size_t map_size = 0;
@@ -78,5 +84,8 @@ class Store::Impl {
   mutable std::mutex health_mu;
   Status health;
 };
+
+// Relay: deletes the seals of stream `prefix` whose last seq is <= through (seal_store.cc).
+Status PruneSeals(Store::Impl* im, const std::string& prefix, uint64_t through);
 
 }  // namespace titip::storage
