@@ -21,6 +21,7 @@ PKGS=(
   libpqxx-dev  # pg: aggregator PostgreSQL export ([export.postgres])
   postgresql  # pg: real server for the export's integration test (tests/integration/pg_export_test)
   chromium  # web: the status board's browser test (playwright-core from npm drives it)
+  libsodium-dev  # security: end-to-end origin signatures (Ed25519 seals)
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "context.h"
+#include "titip/relay/origin_seal.h"
 #include "titip/relay/security.h"
 
 namespace titip::cli {
@@ -37,6 +38,14 @@ std::string CheckSecurityFiles(const config::Config& c) {
   if (!c.security) return "";
   auto key = relay::LoadSecretKeyFile(c.security->secret_key_file);
   if (!key.ok()) return c.path + ": key 'security.secret_key_file': " + key.status().message();
+  if (!c.security->signing_key_file.empty()) {
+    auto sk = relay::LoadSigningKeyFile(c.security->signing_key_file);
+    if (!sk.ok()) return c.path + ": key 'security.signing_key_file': " + sk.status().message();
+  }
+  if (!c.security->origin_keys_file.empty()) {
+    auto ok = relay::LoadOriginKeys(c.security->origin_keys_file);
+    if (!ok.ok()) return c.path + ": key 'security.origin_keys_file': " + ok.status().message();
+  }
   if (c.node.listen.empty()) return "";
   auto allow = relay::LoadAllowlist(c.security->allowed_keys_file);
   if (!allow.ok()) {

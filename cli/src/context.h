@@ -54,7 +54,10 @@ int CmdConfigCheck(const Context& ctx, const std::string& file, const std::strin
 int CmdMesh(Context& ctx);
 // SIGHUP to the running daemon: allowlist, and at the aggregator roster and schedule.
 int CmdReload(Context& ctx);
-// Writes a CURVE keypair: secret to `out` (0600), public to `out`.pub and stdout.
-int CmdKeygen(Context& ctx, const std::string& out);
+// Writes a CURVE keypair (or with `signing` an Ed25519 origin signing key): secret to `out`
+// (0600), public to `out`.pub and stdout.
+int CmdKeygen(Context& ctx, const std::string& out, bool signing = false);
+// Aggregator: punches that failed origin verification, a table or JSON lines.
+int CmdQuarantine(Context& ctx);
 
 }  // namespace titip::cli

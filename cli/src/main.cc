@@ -45,9 +45,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   auto* mesh = app.add_subcommand("mesh", "aggregator: every node's latest telemetry");
   std::string key_out;
+  bool key_signing = false;
   auto* keygen = app.add_subcommand("keygen", "write a CURVE keypair, print the public key");
   keygen->add_option("--out", key_out, "secret key file to create (public key: FILE.pub)")
       ->required();
+  keygen->add_flag("--signing", key_signing,
+                   "an Ed25519 origin signing key (gateway: security.signing_key_file)");
+  auto* quarantine =
+      app.add_subcommand("quarantine", "aggregator: punches that failed origin verification");
   auto* cfg = app.add_subcommand("config", "work with daemon config files");
   cfg->require_subcommand(1);
   std::string check_file, check_role;
@@ -75,7 +80,8 @@ int main(int argc, char** argv) {
       "force. titipctl recap and deadline use the tables in force while the aggregator runs.\n\n"
       "Examples:\n"
       "  titipctl -c /etc/titip/aggregator.toml reload");
-  for (auto* sub : {imp, queue, punches, status, mesh, keygen, check, recap, deadline}) {
+  for (auto* sub : {imp, queue, punches, status, mesh, keygen, check, recap, deadline,
+                    quarantine}) {
     sub->add_flag("--json", ctx.json, "machine-readable output");
   }
   app.set_version_flag("--version", "titipctl " TITIP_VERSION);
@@ -108,6 +114,14 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  titipctl -c /etc/titip/aggregator.toml mesh\n"
       "  titipctl -c /etc/titip/aggregator.toml mesh --json | jq '.[] | select(.queued > 0)'");
+  keygen->footer(
+      "Examples:\n"
+      "  titipctl keygen --out /etc/titip/node.key                  # CURVE (links)\n"
+      "  titipctl keygen --signing --out /etc/titip/signing.key     # origin signatures");
+  quarantine->footer(
+      "Examples:\n"
+      "  titipctl -c /etc/titip/aggregator.toml quarantine\n"
+      "  titipctl -c /etc/titip/aggregator.toml quarantine --json | jq -s 'group_by(.via)'");
   cfg->footer(
       "Examples:\n"
       "  titipctl config check /etc/titip/gateway.toml");
@@ -122,7 +136,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : kUsage;
   }
-  if (*keygen) return CmdKeygen(ctx, key_out);  // needs no config or store
+  if (*keygen) return CmdKeygen(ctx, key_out, key_signing);  // needs no config or store
   if (*check) return CmdConfigCheck(ctx, check_file, check_role);
   if (int rc = ctx.Resolve(); rc != kOk) return rc;
   if (*imp) return CmdImport(ctx, file, terminal, utc_offset, date_order);
@@ -130,6 +144,7 @@ int main(int argc, char** argv) {
   if (*punches) return CmdPunches(ctx, since, until, unit, csv);
   if (*status) return CmdStatus(ctx, status_opt);
   if (*mesh) return CmdMesh(ctx);
+  if (*quarantine) return CmdQuarantine(ctx);
   if (*recap) return CmdRecap(ctx, recap_args);
   if (*deadline) return CmdDeadline(ctx, deadline_args);
   if (*reload) return CmdReload(ctx);

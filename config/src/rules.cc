@@ -35,6 +35,20 @@ void CheckSecurityNeeds(const toml::table& root, const Config& config, Errors& e
     errors.Add(LineOfTable(root, "security"), "security.allowed_keys_file",
                "is the secret key file; they must be two files");
   }
+  const SecurityConfig& sec = *config.security;
+  if (!sec.signing_key_file.empty() && config.role != Role::kGateway) {
+    errors.Add(LineOfTable(root, "security"), "security.signing_key_file",
+               "only a gateway signs punches (it is their origin); remove it here");
+  }
+  if (!sec.origin_keys_file.empty() && config.role != Role::kAggregator) {
+    errors.Add(LineOfTable(root, "security"), "security.origin_keys_file",
+               "only the aggregator verifies origin signatures; remove it here");
+  }
+  if (!sec.signing_key_file.empty() && (sec.signing_key_file == sec.secret_key_file)) {
+    errors.Add(LineOfTable(root, "security"), "security.signing_key_file",
+               "is the CURVE secret key file; the signing key is a separate file "
+               "(titipctl keygen --signing)");
+  }
   if (!config.node.listen.empty() && config.security->allowed_keys_file.empty()) {
     errors.Add(LineOfTable(root, "security"), "security.allowed_keys_file",
                "required with [security] when node.listen is set (who may connect?)");

@@ -75,10 +75,13 @@ void ReadNode(const toml::table& root, Errors& errors, NodeConfig* out) {
 void ReadSecurity(const toml::table& root, Errors& errors, std::optional<SecurityConfig>* out) {
   if (!root.contains("security")) return;
   TableReader r = ReaderFor(root, "security", errors);
-  r.CheckKnownKeys({"secret_key_file", "allowed_keys_file"});
+  r.CheckKnownKeys(
+      {"secret_key_file", "allowed_keys_file", "signing_key_file", "origin_keys_file"});
   SecurityConfig sec;
   r.String("secret_key_file", Need::kRequired, &sec.secret_key_file, CheckNoControl);
   r.String("allowed_keys_file", Need::kOptional, &sec.allowed_keys_file, CheckNoControl);
+  r.String("signing_key_file", Need::kOptional, &sec.signing_key_file, CheckNoControl);
+  r.String("origin_keys_file", Need::kOptional, &sec.origin_keys_file, CheckNoControl);
   *out = std::move(sec);
 }
 

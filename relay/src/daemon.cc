@@ -100,8 +100,9 @@ void Housekeeping(storage::Store& store, storage::GroupCommitter& committer, int
 class StoreSource : public PunchSource {
  public:
   StoreSource(storage::Store& store, const Clock& clock, const TerminalBoard& terminals,
-              const config::Config& cfg, config::Role role)
-      : store_(store),
+              const config::Config& cfg, config::Role role, const DaemonHooks& hooks)
+      : hooks_(hooks),
+        store_(store),
         clock_(clock),
         terminals_(terminals),
         role_(role),
@@ -109,7 +110,12 @@ class StoreSource : public PunchSource {
         utc_offset_min_(cfg.node.utc_offset_min) {}
   Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after, size_t n,
                                                         size_t bytes) override {
-    return store_.FetchQueued(after, n, bytes);
+    auto batch = store_.FetchQueued(after, n, bytes);
+    if (batch.ok() && hooks_.outgoing) hooks_.outgoing(&*batch);
+    return batch;
+  }
+  Result<std::vector<wire::Seal>> SealsFor(const std::vector<wire::Punch>& punches) override {
+    return store_.SealsFor(punches);
   }
   wire::Telemetry Snapshot() override {
     wire::Telemetry t;
@@ -132,6 +138,7 @@ class StoreSource : public PunchSource {
   }
 
  private:
+  const DaemonHooks& hooks_;
   storage::Store& store_;
   const Clock& clock_;
   const TerminalBoard& terminals_;
@@ -141,7 +148,7 @@ class StoreSource : public PunchSource {
 };
 
 int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& factory,
-          std::optional<NodeLoopOptions::Security> security) {
+          std::optional<NodeLoopOptions::Security> security, const DaemonHooks& hooks) {
   storage::StoreOptions so;
   so.dir = cfg.node.state_dir;
   so.node_id = cfg.node.id;
@@ -209,7 +216,11 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
       s.clear();
     }
   } stop_services{services};
-  StoreSource source(st, clock, terminals, cfg, role);
+  StoreSource source(st, clock, terminals, cfg, role, hooks);
+  if (security) {
+    eo.signing_key = security->signing_key;
+    eo.origin_keys = security->origin_keys;
+  }
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
@@ -218,6 +229,9 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
     for (auto& x : services) x->Reload();
   };
   lo.security = std::move(security);
+  if (lo.security && lo.security->origin_keys) {
+    lo.origin_keys_path = cfg.security->origin_keys_file;
+  }
   int tick = 0;
   const char* role_name = RoleName(role) + std::strlen("titip-");
   MetricsSources msrc{cfg.node.id, role_name, st, committer, engine, terminals, clock};
@@ -261,7 +275,8 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
 
 }  // namespace
 
-int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services) {
+int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services,
+              DaemonHooks hooks) {
   CLI::App app{std::string(RoleName(role)) + ": titip daemon"};
   std::string config_path, log_level = "info";
   app.add_option("-c,--config", config_path, "TOML config file")->required();
@@ -290,6 +305,15 @@ int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services)
     }
     spdlog::info("CURVE on every link; public key {}, {} allowlisted keys", sec->keys.public_z85,
                  sec->allowlist.node_by_key.size());
+    if (sec->signing_key) {
+      spdlog::info("signing own punches (origin signing key {})", sec->signing_key->public_z85());
+    }
+    if (sec->origin_keys) {
+      spdlog::info(
+          "verifying origin signatures: {} nodes with registered keys; punches "
+          "without a valid seal are quarantined",
+          sec->origin_keys->by_node.size());
+    }
     security = std::move(*sec);
   }
   g_stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -302,7 +326,7 @@ int RunDaemon(int argc, char** argv, config::Role role, ServiceFactory services)
   hup.sa_handler = OnReload;
   sigaction(SIGHUP, &hup, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return Serve(*loaded.config, role, services, std::move(security));
+  return Serve(*loaded.config, role, services, std::move(security), hooks);
 }
 
 }  // namespace titip::relay

@@ -64,7 +64,7 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
     punches.assign(b.punches().begin(), b.punches().end());
   }
   if (punches.empty() || punches.size() > static_cast<size_t>(kMaxBundlePunches) ||
-      b.hop_limit() == 0 || b.trace_size() > kMaxTrace ||
+      b.seals_size() > kMaxBundlePunches || b.hop_limit() == 0 || b.trace_size() > kMaxTrace ||
       pending_accepts_.size() >= kMaxPendingAccepts ||
       (!pending_accepts_.empty() && pending_punches_ + punches.size() > kMaxPendingPunches)) {
     ++counters_.bundles_refused;
@@ -90,10 +90,41 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
     }
   }
   RememberOrigins(frame.sender(), w.punches);
-  const size_t w_punches = w.punches.size();
+  if (options_.role == storage::Role::kSink) {
+    if (options_.origin_keys) CheckOrigins(frame.sender(), b, &w);
+  } else {
+    for (const auto& s : b.seals()) {
+      if (SealWellFormed(s)) {
+        w.seals.push_back(s);
+      } else {
+        ++counters_.seals_malformed;  // the sink will quarantine what it covered
+      }
+    }
+  }
+  const size_t w_punches = w.punches.size() + w.quarantined.size();
   EmitWrite(std::move(w));
   pending_accepts_[last_token_] = PendingAccept{peer, b.link_session(), b.bundle_seq(), w_punches};
   pending_punches_ += w_punches;
+}
+
+void Engine::CheckOrigins(const std::string& via, const wire::Bundle& b, WriteRequest* w) {
+  std::vector<SealVerdict> verdicts = VerifyPunches(w->punches, b.seals(), *options_.origin_keys);
+  std::vector<wire::Punch> genuine;
+  genuine.reserve(w->punches.size());
+  for (size_t i = 0; i < w->punches.size(); ++i) {
+    if (verdicts[i] == SealVerdict::kGenuine) {
+      genuine.push_back(std::move(w->punches[i]));
+      continue;
+    }
+    ++counters_.punches_quarantined;
+    storage::QuarantineEntry q;
+    q.digest = PunchDigest(w->punches[i]);
+    q.punch = std::move(w->punches[i]);
+    q.reason = SealVerdictName(verdicts[i]);
+    q.via = via;
+    w->quarantined.push_back(std::move(q));
+  }
+  w->punches = std::move(genuine);
 }
 
 void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,

@@ -127,6 +127,7 @@ void Engine::FillWindow(MonoTime now) {
     }
     b->set_hop_limit(max_hops >= kDefaultHopLimit ? 0 : kDefaultHopLimit - max_hops);
     b->set_packed(PackPunches(punches));  // ~4 bytes a punch at 1,000 instead of ~88
+    AttachSeals(punches, b);
     f.backoff = options_.ack_timeout;
     f.next_retry = now + f.backoff;
     f.frame = e;
@@ -134,6 +135,26 @@ void Engine::FillWindow(MonoTime now) {
     ++counters_.bundles_sent;
     Emit(Action::Kind::kSendUp, link->spec.id, std::move(e));
   }
+}
+
+// Our own punches get fresh seals (Ed25519 is deterministic: a re-offer of the same punches
+// signs the same bytes); others' punches take the seals their origin made, from the store.
+void Engine::AttachSeals(const std::vector<wire::Punch>& punches, wire::Bundle* b) {
+  if (options_.signing_key) {
+    for (auto& s : MakeSeals(punches, options_.node_id, *options_.signing_key)) {
+      *b->add_seals() = std::move(s);
+    }
+  }
+  bool foreign = false;
+  for (const auto& p : punches) foreign = foreign || p.origin() != options_.node_id;
+  if (foreign) {  // a gateway carrying only its own punches skips the store lookup
+    if (auto stored = source_->SealsFor(punches); stored.ok()) {
+      for (auto& s : *stored) {
+        if (s.origin() != options_.node_id) *b->add_seals() = std::move(s);
+      }
+    }
+  }
+  counters_.seals_sent += b->seals_size();
 }
 
 void Engine::Retransmit(MonoTime now) {

@@ -109,6 +109,10 @@ void EngineFamilies(Writer& w, const MetricsSnapshot& s) {
       {"titip_requeues_total", "Re-offers of punches whose receipt was overdue", e.requeues},
       {"titip_telemetry_forwarded_total", "Telemetry records passed upstream",
        e.telemetry_forwarded},
+      {"titip_punches_quarantined_total",
+       "Punches that failed origin verification, kept in quarantine (titipctl quarantine)",
+       e.punches_quarantined},
+      {"titip_seals_sent_total", "Origin seals sent upstream with bundles", e.seals_sent},
       {"titip_frames_received_total", "ZeroMQ frames received", s.loop.frames_in},
       {"titip_frames_sent_total", "ZeroMQ frames sent", s.loop.frames_out},
   };
@@ -121,6 +125,7 @@ void EngineFamilies(Writer& w, const MetricsSnapshot& s) {
       {"invalid_punch", e.punches_rejected},        {"refused_bundle", e.bundles_refused},
       {"ignored_frame", e.frames_ignored},          {"undeliverable_frame", s.loop.frames_dropped},
       {"failed_write", s.loop.writes_failed},       {"bad_http_request", s.http_bad_requests},
+      {"malformed_seal", e.seals_malformed},
   };
   for (const auto& [reason, v] : reasons) w.Sample(static_cast<double>(v), {{"reason", reason}});
 }

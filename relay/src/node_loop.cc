@@ -41,6 +41,16 @@ NodeLoop::~NodeLoop() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
+// One line per bundle, naming the first punch: enough to find them with titipctl quarantine.
+void NodeLoop::LogQuarantine(const std::vector<storage::QuarantineEntry>& q) {
+  if (q.empty()) return;
+  const auto& p = q.front().punch;
+  spdlog::warn(
+      "origin verification failed for {} punch(es) from {}: quarantined, not stored (first: "
+      "{}/{:016x}/{} {}); see titipctl quarantine",
+      q.size(), q.front().via, p.origin(), p.epoch(), p.seq(), q.front().reason);
+}
+
 void NodeLoop::SubmitWrite(WriteRequest req) {
   auto outcome = std::make_shared<storage::IntakeOutcome>();
   storage::WriteOp op;
@@ -61,8 +71,16 @@ void NodeLoop::SubmitWrite(WriteRequest req) {
     op.intake = true;
     for (const auto& p : req.punches) op.size_hint += p.ByteSizeLong();
     auto punches = std::make_shared<std::vector<wire::Punch>>(std::move(req.punches));
-    op.apply = [punches, outcome, role](storage::WriteTxn& txn) {
-      return txn.Accept(*punches, role, outcome.get());
+    auto seals = std::make_shared<std::vector<wire::Seal>>(std::move(req.seals));
+    auto quarantined =
+        std::make_shared<std::vector<storage::QuarantineEntry>>(std::move(req.quarantined));
+    for (const auto& q : *quarantined) op.size_hint += q.punch.ByteSizeLong();
+    LogQuarantine(*quarantined);
+    op.apply = [punches, seals, quarantined, outcome, role](storage::WriteTxn& txn) {
+      Status s = txn.Accept(*punches, role, outcome.get());
+      if (s.ok()) s = txn.PutSeals(*seals);
+      if (s.ok()) s = txn.Quarantine(*quarantined, &outcome->quarantined);
+      return s;
     };
   } else {
     op.size_hint = req.keys.size() * 64;
@@ -148,11 +166,23 @@ void NodeLoop::ReloadIfAsked() {
   uint64_t n;
   if (read(options_.reload_fd, &n, sizeof n) != sizeof n) return;
   if (options_.on_reload) options_.on_reload();
-  if (!sockets_->zap) return;
-  if (Status st = sockets_->zap->Reload(); !st.ok()) {
-    spdlog::error("allowlist not reloaded, the old one stays in force: {}", st.ToString());
-  } else {
-    spdlog::info("allowlist reloaded: {} keys", sockets_->zap->size());
+  if (sockets_->zap) {
+    if (Status st = sockets_->zap->Reload(); !st.ok()) {
+      spdlog::error("allowlist not reloaded, the old one stays in force: {}", st.ToString());
+    } else {
+      spdlog::info("allowlist reloaded: {} keys", sockets_->zap->size());
+    }
+  }
+  const auto& keys = engine_.options().origin_keys;
+  if (keys && !options_.origin_keys_path.empty()) {
+    auto fresh = LoadOriginKeys(options_.origin_keys_path);
+    if (!fresh.ok()) {
+      spdlog::error("origin keys not reloaded, the old ones stay in force: {}",
+                    fresh.status().ToString());
+    } else {
+      *keys = std::move(*fresh);  // on the engine's own thread: no lock needed
+      spdlog::info("origin keys reloaded: {} nodes", keys->by_node.size());
+    }
   }
 }
 

@@ -25,6 +25,12 @@ inline constexpr char kSinkLogTable[] = "sinklog";
 // Sink: stored punches by device day (sink_day.cc). Key: [u32 BE day][NaturalKey]; value: the
 // encoded PunchKey. meta "sinkday_ready" once every stored punch is in it.
 inline constexpr char kSinkDayTable[] = "sinkday";
+// Relay: origin seals it carries (seal_store.cc). Key: stream prefix + u64 BE last_seq +
+// u64 BE first_seq; value: serialized wire::Seal.
+inline constexpr char kSealTable[] = "seal";
+// Sink: punches that failed origin verification (quarantine.cc). Key: stream prefix + u64 BE
+// seq + 16-byte digest of the copy received; value: serialized wire::Quarantined.
+inline constexpr char kQuarantineTable[] = "quarantine";
 
 class Store::Impl {
  public:
@@ -33,8 +39,6 @@ class Store::Impl {
 
   Status OpenEnv();
   Status LoadOrInitMeta();
-  // Writers: creates the telemetry table (telemetry.cc) in a store made before it existed.
-  Status CreateTelemetryTable();
   // Opens the sink log; a writer creates it in an older store and backfills it (sink_log.cc).
   Status OpenSinkLog();
   // Inside the write transaction: appends `key` (EncodePunchKey) to the sink log.
@@ -45,6 +49,10 @@ class Store::Impl {
   Status BuildSinkDay();
   // Inside the current write transaction: indexes a punch just stored at the sink.
   Status PutSinkDay(const wire::Punch& p, std::string_view punch_key);
+  // Writers: creates a table added after layout v1 (telemetry.cc) in a store made before it
+  // existed. At the map cap it leaves *has false and returns Ok: the store still opens.
+  Status CreateOptionalTable(const char* name, MDB_dbi* dbi, bool* has);
+  Status CreateOptionalTables();
 
   // Read transaction with the resize lock held shared; retries MDB_MAP_RESIZED.
   class ReadTxn {
@@ -79,13 +87,13 @@ class Store::Impl {
   MDB_dbi meta = 0, punch = 0, natural = 0, queue = 0, progress = 0;
   // Added after layout v1 shipped: a read-only open of an older store, or a writer whose full
   // store had no room for it, runs without it. Set once in Open, read-only afterwards.
-  MDB_dbi telemetry = 0;
-  bool has_telemetry = false;
   MDB_dbi sinklog = 0;  // like telemetry: absent in an old store opened read-only
   bool has_sinklog = false;
   MDB_dbi sinkday = 0;
   bool has_sinkday = false;    // the table is open: Accept writes to it
   bool sinkday_ready = false;  // it holds every stored punch: reads may use it
+  MDB_dbi telemetry = 0, seal = 0, quarantine = 0;
+  bool has_telemetry = false, has_seal = false, has_quarantine = false;
   uint64_t epoch = 0;
   std::string node_id;
   size_t map_size = 0;
@@ -96,5 +104,8 @@ class Store::Impl {
   mutable std::mutex health_mu;
   Status health;
 };
+
+// Relay: deletes the seals of stream `prefix` whose last seq is <= through (seal_store.cc).
+Status PruneSeals(Store::Impl* im, const std::string& prefix, uint64_t through);
 
 }  // namespace titip::storage

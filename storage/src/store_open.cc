@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <random>
+#include <tuple>
 
 #include "codec.h"
 #include "store_impl.h"
@@ -51,8 +52,9 @@ Status Store::Impl::OpenEnv() {
   }
   int rc = mdb_env_create(&env);
   if (rc) return MdbError(rc, "mdb_env_create");
-  // Named tables in use: 7 (meta .. progress, telemetry, sinkday); room for a few more.
-  mdb_env_set_maxdbs(env, 12);
+  // Named tables in use: 10 (meta .. progress, telemetry, sinklog, sinkday, seal,
+  // quarantine); room for a few more.
+  mdb_env_set_maxdbs(env, 16);
   mdb_env_set_maxreaders(env, 256);
   map_size = std::max<size_t>(opts.initial_map_bytes, file_size);
   map_size = std::min(map_size, std::max<size_t>(opts.map_cap_bytes, file_size));
@@ -110,11 +112,17 @@ Status Store::Impl::LoadOrInitMeta() {
   }
   // Never created here: this transaction may be read-only, and a write that fills the map
   // would fail the whole open. Missing is normal for stores made before the table existed.
-  rc = mdb_dbi_open(txn, kTelemetryTable, 0, &telemetry);
-  has_telemetry = rc == 0;
-  if (rc && rc != MDB_NOTFOUND) {
-    mdb_txn_abort(txn);
-    return MdbError(rc, std::string("open table ") + kTelemetryTable + " of store " + opts.dir);
+  const std::tuple<const char*, MDB_dbi*, bool*> optional[] = {
+      {kTelemetryTable, &telemetry, &has_telemetry},
+      {kSealTable, &seal, &has_seal},
+      {kQuarantineTable, &quarantine, &has_quarantine}};
+  for (auto& [name, dbi, has] : optional) {
+    rc = mdb_dbi_open(txn, name, 0, dbi);
+    *has = rc == 0;
+    if (rc && rc != MDB_NOTFOUND) {
+      mdb_txn_abort(txn);
+      return MdbError(rc, std::string("open table ") + name + " of store " + opts.dir);
+    }
   }
   if (Status sd = OpenSinkDay(txn); !sd.ok()) {
     mdb_txn_abort(txn);
@@ -144,7 +152,7 @@ Status Store::Impl::LoadOrInitMeta() {
     }
     rc = mdb_txn_commit(txn);
     if (rc) return MdbError(rc, "commit new store " + opts.dir);
-    return CreateTelemetryTable();
+    return CreateOptionalTables();
   }
   std::string_view id;
   bool found = false;
@@ -167,7 +175,7 @@ Status Store::Impl::LoadOrInitMeta() {
   }
   // Only now, with the store known to be ours and of this layout: adding a table is backward
   // compatible (older builds ignore it), so kLayoutVersion stays.
-  if (!opts.read_only && !has_telemetry) return CreateTelemetryTable();
+  if (!opts.read_only) return CreateOptionalTables();
   return Status::Ok();
 }
 

@@ -19,6 +19,8 @@ uint64_t LiveBytes(const Store::Impl& im, MDB_txn* txn) {
                             im.natural, im.queue, im.progress};
   if (im.has_telemetry) dbis.push_back(im.telemetry);
   if (im.has_sinkday) dbis.push_back(im.sinkday);
+  if (im.has_seal) dbis.push_back(im.seal);
+  if (im.has_quarantine) dbis.push_back(im.quarantine);
   for (MDB_dbi dbi : dbis) {
     if (mdb_stat(txn, dbi, &st) == 0) {
       pages += st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;

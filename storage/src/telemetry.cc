@@ -43,7 +43,15 @@ bool Replaces(int64_t stored_ms, int64_t received_at_ms) {
 
 }  // namespace
 
-Status Store::Impl::CreateTelemetryTable() {
+Status Store::Impl::CreateOptionalTables() {
+  Status s = CreateOptionalTable(kTelemetryTable, &telemetry, &has_telemetry);
+  if (s.ok()) s = CreateOptionalTable(kSealTable, &seal, &has_seal);
+  if (s.ok()) s = CreateOptionalTable(kQuarantineTable, &quarantine, &has_quarantine);
+  return s;
+}
+
+Status Store::Impl::CreateOptionalTable(const char* name, MDB_dbi* dbi, bool* has) {
+  if (*has) return Status::Ok();
   for (;;) {
     MDB_txn* txn = nullptr;
     int rc = mdb_txn_begin(env, nullptr, 0, &txn);
@@ -52,21 +60,20 @@ Status Store::Impl::CreateTelemetryTable() {
       continue;
     }
     if (rc) return MdbError(rc, "begin on store " + opts.dir);
-    rc = mdb_dbi_open(txn, kTelemetryTable, MDB_CREATE, &telemetry);
+    rc = mdb_dbi_open(txn, name, MDB_CREATE, dbi);
     if (rc == 0) {
       rc = mdb_txn_commit(txn);  // ends the txn either way
     } else {
       mdb_txn_abort(txn);
     }
     if (rc == 0) {
-      has_telemetry = true;
+      *has = true;
       return Status::Ok();
     }
-    if (rc != MDB_MAP_FULL) {
-      return MdbError(rc, std::string("create table ") + kTelemetryTable + " in " + opts.dir);
-    }
+    if (rc != MDB_MAP_FULL)
+      return MdbError(rc, std::string("create table ") + name + " in " + opts.dir);
     // An old store opened with its map exactly full: grow as WriteBatch would. At the cap the
-    // store still opens — draining it matters more than the mesh view — and PutTelemetry says
+    // store still opens — draining it matters more than these tables — and their writers say
     // kStoreFull until a restart finds room.
     if (map_size >= opts.map_cap_bytes) return Status::Ok();
     if (Status s = Grow(std::min(opts.map_cap_bytes, map_size * 2)); !s.ok()) return s;

@@ -63,6 +63,15 @@ grep -q "^kec-sungai-bahar [^ ]* relay\$" "$tmp/keys/relay-diskominfo/allowed_ke
   fail "kec-sungai-bahar relays for neighbours but is not marked relay"
 grep -q "^setda [^ ]*\$" "$tmp/keys/relay-diskominfo/allowed_keys" || fail "setda marked relay"
 [[ -z $(find "$tmp/keys" -name node.key -perm /077) ]] || fail "a secret key is readable"
+# Origin signatures: a 0600 signing key per gateway, all 41 registered at the aggregator.
+[[ $(find "$tmp/keys" -name signing.key -perm 600 | wc -l) == 41 ]] || fail "not 41 signing keys"
+[[ $(grep -vc '^#' "$tmp/keys/aggregator/origin_keys") == 41 ]] ||
+  fail "aggregator origin_keys does not list 41 gateways"
+read -r want <"$tmp/keys/setda/signing.key.pub"
+grep -q "^setda $want\$" "$tmp/keys/aggregator/origin_keys" || fail "setda's signing key"
+grep -q "signing_key_file = \"$tmp/keys/setda/signing.key\"" "$tmp/keys/setda/gateway.toml" ||
+  fail "setda's gateway.toml has no signing_key_file"
+grep -q "origin_keys_file = " "$tmp/keys/aggregator/aggregator.toml" || fail "no origin_keys_file"
 
 # 5. The check has teeth: a 0644 key and a broken allowlist are refused.
 chmod 644 "$tmp/keys/setda/node.key"

@@ -42,9 +42,10 @@ class SecureMeshTest : public ::testing::Test {
     WriteFile(path, text);
     return path;
   }
-  static std::string Link() {
+  static std::string Link(const std::string& extra = "") {
     return "[link]\nbundle_max_punches = 200\nwindow = 2\nheartbeat_ms = 200\n"
-           "ack_timeout_ms = 1000\nbackoff_max_ms = 2000\n";
+           "ack_timeout_ms = 1000\nbackoff_max_ms = 2000\n" +
+           extra;
   }
   static std::string Endpoint(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
   static std::string Security(const std::string& key_path, const std::string& allowed = "") {
@@ -57,12 +58,14 @@ class SecureMeshTest : public ::testing::Test {
            "\"\npublic_key = \"" + pub + "\"\n";
   }
   // Writes DIR/NAME.toml for a node; `body` holds [security], [[upstream]]... sections.
+  // `link_extra`: more [link] keys (e.g. "resend_after_s = 2\n").
   std::string NodeConfig(const std::string& name, const std::string& id, int listen_port,
-                         const std::string& body, bool gateway = false) {
+                         const std::string& body, bool gateway = false,
+                         const std::string& link_extra = "") {
     std::string text = "[node]\nid = \"" + id + "\"\nstate_dir = \"" + dir_ + "/" + name + "\"\n";
     if (gateway) text += "unit = \"" + id + "\"\n";
     if (listen_port) text += "listen = \"" + Endpoint(listen_port) + "\"\n";
-    text += body + Link();
+    text += body + Link(link_extra);
     if (gateway) text += "[[terminal]]\nserial = \"A6F1190360012\"\nkind = \"usb\"\n";
     std::string path = dir_ + "/" + name + ".toml";
     WriteFile(path, text);

@@ -174,6 +174,23 @@ TEST(ConfigRules, AllowlistIsNotTheSecretKey) {
                        "two files"));
 }
 
+// Origin signatures: only a gateway signs, only the aggregator verifies, and the signing key
+// is never the CURVE secret.
+TEST(ConfigRules, SigningKeysBelongToTheirRoles) {
+  const std::string relay_sec =
+      std::string(kRelayNode) +
+      "[security]\nsecret_key_file = \"/k\"\nallowed_keys_file = \"/a\"\n";
+  const std::string up =
+      "[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"ipc://b\"\n"
+      "public_key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"\n";
+  EXPECT_TRUE(
+      FailedAt(ParseConfig(relay_sec + "signing_key_file = \"/s\"\n" + up, "r.toml", Role::kRelay),
+               "security.signing_key_file", 5, "only a gateway"));
+  EXPECT_TRUE(
+      FailedAt(ParseConfig(relay_sec + "origin_keys_file = \"/o\"\n" + up, "r.toml", Role::kRelay),
+               "security.origin_keys_file", 5, "only the aggregator"));
+}
+
 TEST(ConfigRules, SecureListenerNeedsAllowedKeys) {
   std::string text = std::string(kRelayNode) + "[security]\nsecret_key_file = \"/k\"\n" +
                      "[[upstream]]\nid = \"bkpsdm\"\nendpoint = \"ipc://b\"\n" +

@@ -44,6 +44,12 @@ struct NodeConfig {
 struct SecurityConfig {
   std::string secret_key_file;    // required when [security] is present
   std::string allowed_keys_file;  // required when node.listen is set
+  // Gateway only, optional: its Ed25519 origin signing key (titipctl keygen --signing). Set:
+  // it seals every punch it originates, so no relay can alter or forge them unnoticed.
+  std::string signing_key_file;
+  // Aggregator only, optional: "<node-id> <z85-signing-public-key>" lines. Set: every punch
+  // must carry its origin's valid seal, or it is quarantined instead of stored.
+  std::string origin_keys_file;
 };
 
 struct UpstreamConfig {

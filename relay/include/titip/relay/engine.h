@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,7 @@
 
 #include "titip.pb.h"
 #include "titip/common/clock.h"
+#include "titip/relay/origin_seal.h"
 #include "titip/storage/store.h"
 
 namespace titip::relay {
@@ -59,6 +61,12 @@ struct EngineOptions {
   // path is up (SPEC §3); the sink's dedupe makes that harmless.
   std::chrono::milliseconds resend_after{6 * 3600 * 1000};
   std::chrono::milliseconds telemetry_every{10000};
+  // Origin signatures (origin_seal.h). signing_key set: this node seals its own punches in
+  // every bundle it sends. origin_keys set (sink only): every received punch is checked
+  // against its origin's registered key; failures go to quarantine instead of the store. The
+  // driver may replace *origin_keys between events (SIGHUP), on the engine's thread.
+  std::shared_ptr<const SigningKey> signing_key;
+  std::shared_ptr<OriginKeys> origin_keys;
 };
 
 inline constexpr uint32_t kNoRoute = 0xffffffff;  // cost when the sink is unreachable
@@ -73,6 +81,11 @@ class PunchSource {
                                                                 size_t max_bytes) = 0;
   // This node's own telemetry (queue counters, terminals); `node` is filled in by the engine.
   virtual wire::Telemetry Snapshot() { return {}; }
+  // Relay: the stored origin seals covering these punches, to travel on with them.
+  virtual Result<std::vector<wire::Seal>> SealsFor(const std::vector<wire::Punch>& punches) {
+    (void)punches;
+    return std::vector<wire::Seal>{};
+  }
 };
 
 // A store write the engine needs before it may go on. The driver commits it and reports back
@@ -85,8 +98,10 @@ struct WriteRequest {
   enum class Kind { kAcceptBundle, kMarkCustody, kRequeue, kTelemetry };
   Kind kind = Kind::kAcceptBundle;
   uint64_t token = 0;
-  std::vector<wire::Punch> punches;     // kAcceptBundle
-  std::vector<storage::PunchKey> keys;  // kMarkCustody
+  std::vector<wire::Punch> punches;  // kAcceptBundle: the genuine (or unchecked) ones
+  std::vector<wire::Seal> seals;     // kAcceptBundle at a relay: keep, to pass on
+  std::vector<storage::QuarantineEntry> quarantined;  // kAcceptBundle at the sink
+  std::vector<storage::PunchKey> keys;                // kMarkCustody
   std::vector<wire::Receipt> receipts;  // kMarkCustody: receipts to apply in the same commit
   wire::Telemetry telemetry;            // kTelemetry
 };
@@ -116,6 +131,9 @@ struct EngineCounters {
   uint64_t bundles_received = 0, punches_accepted = 0, punches_duplicate = 0;
   uint64_t punches_rejected = 0, bundles_refused = 0, bundles_malformed = 0, frames_ignored = 0;
   uint64_t receipts_received = 0, failovers = 0, requeues = 0, telemetry_forwarded = 0;
+  // Origin signatures: punches that failed verification at the sink (each arrival counts),
+  // seals attached to bundles sent, seals dropped at a relay because they were malformed.
+  uint64_t punches_quarantined = 0, seals_sent = 0, seals_malformed = 0;
 };
 
 class Engine {
@@ -181,6 +199,9 @@ class Engine {
   void ChooseUpstream(MonoTime now);
   void Activate(MonoTime now, Link* next);
   void FillWindow(MonoTime now);
+  void AttachSeals(const std::vector<wire::Punch>& punches, wire::Bundle* b);
+  // Sink with origin keys: moves the punches that fail verification into w->quarantined.
+  void CheckOrigins(const std::string& via, const wire::Bundle& b, WriteRequest* w);
   void Retransmit(MonoTime now);
   void Heartbeat(MonoTime now);
   void DropInFlight();

@@ -18,6 +18,7 @@
 
 #include "titip/common/clock.h"
 #include "titip/relay/engine.h"
+#include "titip/relay/origin_seal.h"
 #include "titip/relay/security.h"
 #include "titip/storage/group_commit.h"
 #include "titip/storage/store.h"
@@ -43,8 +44,14 @@ struct NodeLoopOptions {
     CurveKeypair keys;
     Allowlist allowlist;
     std::string allowlist_path;  // re-read when reload_fd is readable (SIGHUP)
+    // Origin signatures (origin_seal.h): a gateway's signing key, the aggregator's registered
+    // keys. Either may be unset. The daemon hands them to the engine.
+    std::shared_ptr<const SigningKey> signing_key;
+    std::shared_ptr<OriginKeys> origin_keys;
   };
   std::optional<Security> security;
+  // The sink's origin_keys_file: re-read into the engine's origin_keys on SIGHUP too.
+  std::string origin_keys_path;
   int reload_fd = -1;
   // Called on the loop thread after each SIGHUP (besides the allowlist reload): the role's
   // services re-read their files.
@@ -87,6 +94,7 @@ class NodeLoop {
   };
   void Execute(std::vector<Action> actions);
   void SubmitWrite(WriteRequest req);
+  void LogQuarantine(const std::vector<storage::QuarantineEntry>& q);
   void DrainCompletions();
   void WriteRuntimeStatus();
   void ReloadIfAsked();

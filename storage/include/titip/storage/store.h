@@ -88,7 +88,16 @@ struct IntakeOutcome {
   uint64_t added = 0;
   uint64_t duplicates = 0;
   uint64_t rejected = 0;                // invalid fields; never stored
+  uint64_t quarantined = 0;             // sink: failed origin verification, kept apart
   std::vector<wire::Receipt> receipts;  // sink only: receipts for the origins touched
+};
+
+// Sink: a punch that failed origin verification (titip/relay/origin_seal.h), to keep apart.
+struct QuarantineEntry {
+  wire::Punch punch;
+  std::string reason;  // no_key, no_seal, bad_seal, bad_signature, digest_mismatch
+  std::string via;     // node id of the peer that handed it over
+  std::string digest;  // of the copy received: the same copy arriving twice is kept once
 };
 
 class WriteTxn;
@@ -169,6 +178,11 @@ class Store {
   bool HasDayIndex() const;
   // Verify: walks the day index and checks each entry's shape.
   Status CheckDayIndex();
+  // Relay: the stored seals covering these punches (each seal once), for the bundle that
+  // carries them upstream. Punches no seal covers (unsigned origins) need none.
+  Result<std::vector<wire::Seal>> SealsFor(const std::vector<wire::Punch>& punches);
+  // Sink: every quarantined punch in key order (origin, epoch, seq); stop by returning false.
+  Status ForEachQuarantined(const std::function<bool(const wire::Quarantined&)>& fn);
   // Clears reader slots left by killed processes (mdb_reader_check); returns how many.
   int ClearStaleReaders();
 
@@ -202,6 +216,13 @@ class WriteTxn {
   // was full when opened and has no telemetry table. The first record of a node grows the store:
   // run it in an op with `intake = true`.
   Status PutTelemetry(const wire::Telemetry& t, int64_t received_at_ms);
+  // Relay: keeps origin seals so they travel on with the punches they cover (replacing one
+  // with the same range). Prunes them once the sink's receipt covers them (ApplyReceipt).
+  // kStoreFull when the store was full when opened and has no seal table.
+  Status PutSeals(const std::vector<wire::Seal>& seals);
+  // Sink: keeps punches that failed origin verification apart from the genuine ones, once
+  // per (identity, digest) — a retransmitted copy only counts up `times`. *added: new ones.
+  Status Quarantine(const std::vector<QuarantineEntry>& entries, uint64_t* added);
   // Origin: puts every own punch that is in custody upstream but not covered by the receipt
   // back on the queue (new queue positions), so it is offered again. *requeued says how many.
   Status RequeueUnreceipted(uint64_t* requeued);
