@@ -17,6 +17,7 @@ PKGS=(
   nodejs  # zk: conformance test runs the real npm ZK clients (npm: see below)
   mosquitto mosquitto-clients  # bench: Mosquitto bridge baseline (tests/bench/run.sh)
   clang  # fuzz: libFuzzer targets (tests/fuzz/, built in a clang build dir)
+  libclang-rt-14-dev llvm  # sanitizers: ASan/UBSan/libFuzzer runtimes (only Recommended by clang), llvm-symbolizer
 )
 
 missing=()
