@@ -22,6 +22,7 @@ PKGS=(
   postgresql  # pg: real server for the export's integration test (tests/integration/pg_export_test)
   chromium  # web: the status board's browser test (playwright-core from npm drives it)
   libsodium-dev  # security: end-to-end origin signatures (Ed25519 seals)
+  libclang-rt-14-dev llvm  # sanitizers: ASan/UBSan/libFuzzer runtimes (only Recommended by clang), llvm-symbolizer
 )
 
 missing=()

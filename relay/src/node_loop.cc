@@ -26,11 +26,11 @@ struct NodeLoop::Sockets {
   std::optional<zmq::socket_t> down;                   // ROUTER
 };
 
-NodeLoop::NodeLoop(NodeLoopOptions options, Engine& engine, storage::Store& store,
+// The loop writes only through the committer; the store parameter stays for the callers.
+NodeLoop::NodeLoop(NodeLoopOptions options, Engine& engine, storage::Store& /*store*/,
                    storage::GroupCommitter& committer, const Clock& clock)
     : options_(std::move(options)),
       engine_(engine),
-      store_(store),
       committer_(committer),
       clock_(clock),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),

@@ -101,7 +101,6 @@ class NodeLoop {
 
   NodeLoopOptions options_;
   Engine& engine_;
-  storage::Store& store_;
   storage::GroupCommitter& committer_;
   const Clock& clock_;
   int wake_fd_ = -1;
