@@ -246,9 +246,15 @@ TEST_F(PgExport, ServerKilledMidStreamEveryPunchExactlyOnce) {
   EXPECT_EQ(w.exec("SELECT max(version) FROM titip.schema_version")[0][0].as<int>(), 2);
   w.commit();
 
-  page = Scrape(metrics_port_);
-  EXPECT_EQ(Metric(page, "titip_pg_export_lag_punches"), 0) << page;
-  EXPECT_GE(Metric(page, "titip_pg_export_punches_total"), int64_t(stored));
+  // The rows commit before the exporter publishes its counters: give it a moment.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        page = Scrape(metrics_port_);
+        return Metric(page, "titip_pg_export_lag_punches") == 0 &&
+               Metric(page, "titip_pg_export_punches_total") >= int64_t(stored);
+      },
+      10000))
+      << page;
   EXPECT_EQ(ReadFile(dir_ + "/agg.log").find("dbname=postgres"), std::string::npos)
       << "the DSN was logged";
   gw.Signal(SIGTERM);
