@@ -8,7 +8,6 @@
 #include <spdlog/spdlog.h>
 
 #include "board_service.h"
-#include "board_service.h"
 #include "deadline_service.h"
 #include "pg_export_service.h"
 #include "tables_service.h"

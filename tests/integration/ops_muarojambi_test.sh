@@ -68,7 +68,7 @@ grep -q "^setda [^ ]*\$" "$tmp/keys/relay-diskominfo/allowed_keys" || fail "setd
 [[ $(grep -vc '^#' "$tmp/keys/aggregator/origin_keys") == 41 ]] ||
   fail "aggregator origin_keys does not list 41 gateways"
 read -r want <"$tmp/keys/setda/signing.key.pub"
-grep -q "^setda $want\$" "$tmp/keys/aggregator/origin_keys" || fail "setda's signing key"
+grep -qxF "setda $want" "$tmp/keys/aggregator/origin_keys" || fail "setda's signing key"
 grep -q "signing_key_file = \"$tmp/keys/setda/signing.key\"" "$tmp/keys/setda/gateway.toml" ||
   fail "setda's gateway.toml has no signing_key_file"
 grep -q "origin_keys_file = " "$tmp/keys/aggregator/aggregator.toml" || fail "no origin_keys_file"
