@@ -20,9 +20,32 @@ constexpr int kZstdLevel = 3;
 
 // Returns the compressed form of `body`, or an empty string when zstd is no smaller (tiny
 // batches: the frame header alone is ~6 bytes) or failed.
+// One context per thread, kept: the one-shot ZSTD_compress/ZSTD_decompress allocate and zero a
+// fresh ~1 MiB workspace on every call, which dominated the simulator under ASan (an mmap and
+// a TLB flush per bundle) and is wasted work in any build.
+struct ZstdContexts {
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  ZSTD_DCtx* d = ZSTD_createDCtx();
+  ZstdContexts() = default;
+  ZstdContexts(const ZstdContexts&) = delete;
+  ZstdContexts& operator=(const ZstdContexts&) = delete;
+  ~ZstdContexts() {
+    ZSTD_freeCCtx(c);
+    ZSTD_freeDCtx(d);
+  }
+};
+
+ZstdContexts& ThreadZstd() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
 std::string Compress(std::string_view body) {
+  ZSTD_CCtx* cctx = ThreadZstd().c;
+  if (cctx == nullptr) return {};  // out of memory: send the body uncompressed
   std::string buf(ZSTD_compressBound(body.size()), '\0');
-  const size_t n = ZSTD_compress(buf.data(), buf.size(), body.data(), body.size(), kZstdLevel);
+  const size_t n =
+      ZSTD_compressCCtx(cctx, buf.data(), buf.size(), body.data(), body.size(), kZstdLevel);
   if (ZSTD_isError(n) || n >= body.size()) return {};
   buf.resize(n);
   return buf;
@@ -49,8 +72,10 @@ Status Decompress(std::string_view frame, size_t limit, std::string* body) {
     return Refuse("zstd frame declares " + std::to_string(declared) + " bytes, more than " +
                   std::to_string(limit) + " allowed");
   }
+  ZSTD_DCtx* dctx = ThreadZstd().d;
+  if (dctx == nullptr) return Status::Unavailable("packed punches: no memory for zstd");
   std::string buf(static_cast<size_t>(declared), '\0');
-  const size_t n = ZSTD_decompress(buf.data(), buf.size(), frame.data(), frame.size());
+  const size_t n = ZSTD_decompressDCtx(dctx, buf.data(), buf.size(), frame.data(), frame.size());
   if (ZSTD_isError(n)) return Refuse(std::string("zstd: ") + ZSTD_getErrorName(n));
   if (n != buf.size()) return Refuse("zstd frame shorter than its declared size");
   *body = std::move(buf);
