@@ -120,6 +120,12 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
     return h;
   }
   std::vector<bool> refused(ops.size(), false);
+  // Ops run straight in the batch's transaction. Only when one fails is the batch redone with
+  // a nested transaction per op, so the failure rolls back that op alone: a nested transaction
+  // costs two large allocations (LMDB's dirty and free page lists) and a copy of every page it
+  // touches that the batch has already dirtied. Ops are already replayed after a map resize,
+  // so running one twice is nothing new.
+  bool per_op_txn = false;
   for (;;) {
     std::shared_lock rl(im.resize_mu);
     MDB_txn* txn = nullptr;
@@ -139,8 +145,17 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
       for (size_t i = 0; i < ops.size(); ++i) refused[i] = refused[i] || ops[i]->intake;
     }
     im.map_full = false;
-    for (size_t i = 0; i < ops.size() && !im.map_full; ++i) {
+    bool op_failed = false;
+    for (size_t i = 0; i < ops.size() && !im.map_full && !op_failed; ++i) {
       if (refused[i]) continue;
+      if (!per_op_txn) {
+        im.wtxn = txn;
+        WriteTxn wt(&im);
+        Status s = ops[i]->apply(wt);
+        op_failed = !s.ok() && !im.map_full;
+        (*results)[i] = s;
+        continue;
+      }
       MDB_txn* nested = nullptr;
       if ((rc = mdb_txn_begin(im.env, txn, 0, &nested))) {
         (*results)[i] = MdbError(rc, "begin nested");
@@ -161,6 +176,11 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
       (*results)[i] = s;
     }
     im.wtxn = nullptr;
+    if (op_failed) {
+      mdb_txn_abort(txn);
+      per_op_txn = true;
+      continue;
+    }
     if (!im.map_full) {
       rc = mdb_txn_commit(txn);
       if (rc == MDB_MAP_FULL)
