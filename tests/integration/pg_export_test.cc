@@ -120,7 +120,6 @@ class PgExport : public ::testing::Test {
     pg_ = std::make_unique<PgServer>(dir_ + "/pg");
     ASSERT_TRUE(pg_->Init());
     ASSERT_TRUE(pg_->Start());
-    const MonoTime restarted = SystemClock::Instance().Mono();
     const int port = FreeTcpPort();
     metrics_port_ = FreeTcpPort();
     WriteFile(dir_ + "/agg.toml",
@@ -261,7 +260,10 @@ TEST_F(PgExport, ServerKilledMidStreamEveryPunchExactlyOnce) {
   agg.Signal(SIGTERM);
   int as = agg.Wait(10000);
   gw.Wait(10000);
-  EXPECT_TRUE(WIFEXITED(as) && WEXITSTATUS(as) == 0) << "aggregator did not stop cleanly";
+  const std::string agg_log = ReadFile(dir_ + "/agg.log");
+  EXPECT_TRUE(WIFEXITED(as) && WEXITSTATUS(as) == 0)
+      << "aggregator did not stop cleanly (status " << as << "); the end of its log:\n"
+      << agg_log.substr(agg_log.size() > 4000 ? agg_log.size() - 4000 : 0);
 }
 
 }  // namespace
