@@ -14,7 +14,7 @@
 #include "titip/aggregator/in_force.h"
 #include "titip/aggregator/roster.h"
 #include "titip/aggregator/schedule.h"
-#include "titip/aggregator/text_file.h"
+#include "titip/common/text_file.h"
 
 namespace titip::aggregator {
 namespace {
