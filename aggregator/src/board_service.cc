@@ -6,12 +6,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "titip/aggregator/board.h"
 #include "titip/relay/http_responder.h"
+#include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
@@ -54,17 +53,11 @@ class BoardService : public relay::Service {
         utc_offset_min_(ctx.config.node.utc_offset_min),
         sources_(std::move(sources)) {
     Update();  // the first request already gets a real board
-    thread_ = std::thread([this] { Run(); });
+    worker_.StartEvery(
+        kPeriod, [this] { Update(); }, kPeriod);
   }
-  ~BoardService() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  void Stop() override {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-    cv_.notify_all();
-  }
+  ~BoardService() override { worker_.Join(); }
+  void Stop() override { worker_.Stop(); }
   void Serve(std::unique_ptr<relay::HttpResponder> http) { http_ = std::move(http); }
 
   relay::HttpReply Reply(const std::string& path) {
@@ -80,17 +73,6 @@ class BoardService : public relay::Service {
   }
 
  private:
-  void Run() {
-    std::unique_lock<std::mutex> l(mu_);
-    while (!stop_) {
-      cv_.wait_for(l, kPeriod, [this] { return stop_; });
-      if (stop_) break;
-      l.unlock();
-      Update();
-      l.lock();
-    }
-  }
-
   int64_t LocalDay(int64_t now_ms) const {
     return (now_ms / 1000 + utc_offset_min_ * 60LL) / 86400 * 86400;
   }
@@ -165,10 +147,7 @@ class BoardService : public relay::Service {
   int64_t arrivals_day_ = -1, arrivals_at_ms_ = 0;
   std::mutex page_mu_;  // guards page_ and json_ (the responder's thread reads them)
   std::string page_, json_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  relay::PeriodicWorker worker_;
   std::unique_ptr<relay::HttpResponder> http_;  // last: stops serving before the rest goes
 };
 
