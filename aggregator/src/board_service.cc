@@ -1,13 +1,14 @@
 // The status board's server side: a thread that every 5 s reads the telemetry (one short read
-// transaction), evaluates the deadline window, counts today's arrivals (a store pass, every
-// minute) and renders the page and its JSON; an HttpResponder serves the latest copies, so a
-// browser never touches the store. BuildBoard (board.h) holds every decision.
+// transaction), evaluates the deadline window, counts today's arrivals (what the sink's arrival
+// log gained since the last time) and renders the page and its JSON; an HttpResponder serves the
+// latest copies, so a browser never touches the store. BuildBoard (board.h) holds every decision.
 #include "board_service.h"
 
 #include <spdlog/spdlog.h>
 
 #include <mutex>
 
+#include "titip/aggregator/arrivals.h"
 #include "titip/aggregator/board.h"
 #include "titip/relay/http_responder.h"
 #include "titip/relay/periodic_worker.h"
@@ -17,10 +18,6 @@ namespace {
 
 constexpr int kWindowDays = 7;                     // as the deadline gauges and `titipctl deadline`
 constexpr auto kPeriod = std::chrono::seconds(5);  // the page polls at the same pace
-// Arrivals need a pass over every stored punch (no arrival index yet): once a minute, and at
-// once when the day changes. Not measured separately: it is the same walk as `recap --date`,
-// which takes 2.3 s over 1 M punches here (README), so ~4% of a core at that size.
-constexpr int64_t kArrivalsEveryMs = 60 * 1000;
 // Served pages and JSON: nothing is cached (the board is live), nothing from another origin.
 constexpr const char* kHtmlHeaders =
     "Cache-Control: no-store\r\n"
@@ -51,7 +48,8 @@ class BoardService : public relay::Service {
         clock_(ctx.clock),
         sink_(ctx.config.node.id),
         utc_offset_min_(ctx.config.node.utc_offset_min),
-        sources_(std::move(sources)) {
+        sources_(std::move(sources)),
+        arrivals_(ctx.store, utc_offset_min_) {
     Update();  // the first request already gets a real board
     worker_.StartEvery(
         kPeriod, [this] { Update(); }, kPeriod);
@@ -75,32 +73,6 @@ class BoardService : public relay::Service {
  private:
   int64_t LocalDay(int64_t now_ms) const {
     return (now_ms / 1000 + utc_offset_min_ * 60LL) / 86400 * 86400;
-  }
-
-  // Punches the sink stored since local midnight, by unit (the punch's own unit, else the
-  // roster's unit of its terminal). Keeps the previous counts when the pass fails.
-  void CountArrivals(int64_t now_ms) {
-    const int64_t today = LocalDay(now_ms);
-    if (today == arrivals_day_ && now_ms - arrivals_at_ms_ < kArrivalsEveryMs) return;
-    const int64_t since_ms = (today - utc_offset_min_ * 60LL) * 1000;
-    std::map<std::string, uint64_t> counts;
-    Status s = store_.ForEachPunch([&](const wire::Punch& p, storage::PunchState st) {
-      if (st != storage::PunchState::kStored || p.stored_at_ms() < since_ms) return true;
-      std::string unit = p.unit();
-      if (unit.empty()) {
-        auto it = src_.terminal_units.find(p.terminal());
-        unit = it == src_.terminal_units.end() ? "" : it->second;
-      }
-      if (!unit.empty()) ++counts[unit];
-      return true;
-    });
-    if (!s.ok()) {
-      spdlog::warn("status board: cannot count today's arrivals: {}", s.ToString());
-      return;
-    }
-    arrivals_ = std::move(counts);
-    arrivals_day_ = today;
-    arrivals_at_ms_ = now_ms;
   }
 
   void Update() {
@@ -127,8 +99,11 @@ class BoardService : public relay::Service {
     const int64_t today = LocalDay(in.now_ms);
     in.deadline = EvaluateDeadlines(src_.units, gws, today - (kWindowDays - 1) * 86400LL, today,
                                     in.now_ms, options);
-    CountArrivals(in.now_ms);
-    in.arrivals_today = arrivals_;
+    // On failure the counts so far stay (the next update goes on from where this one stopped).
+    if (Status a = arrivals_.Update(in.now_ms, src_.terminal_units); !a.ok()) {
+      spdlog::warn("status board: cannot count today's arrivals: {}", a.ToString());
+    }
+    in.arrivals_today = arrivals_.today();
     Board board = BuildBoard(in);
     std::string page = BoardPage(board, utc_offset_min_);
     std::string json = BoardJson(board, utc_offset_min_);
@@ -143,8 +118,7 @@ class BoardService : public relay::Service {
   int utc_offset_min_;
   std::function<BoardSources()> sources_;
   BoardSources src_;  // this recompute's roster view
-  std::map<std::string, uint64_t> arrivals_;
-  int64_t arrivals_day_ = -1, arrivals_at_ms_ = 0;
+  ArrivalCounter arrivals_;
   std::mutex page_mu_;  // guards page_ and json_ (the responder's thread reads them)
   std::string page_, json_;
   relay::PeriodicWorker worker_;
