@@ -10,13 +10,13 @@
 
 #include "titip/aggregator/arrivals.h"
 #include "titip/aggregator/board.h"
+#include "titip/aggregator/deadline_gauges.h"
 #include "titip/relay/http_responder.h"
 #include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
 
-constexpr int kWindowDays = 7;                     // as the deadline gauges and `titipctl deadline`
 constexpr auto kPeriod = std::chrono::seconds(5);  // the page polls at the same pace
 // Served pages and JSON: nothing is cached (the board is live), nothing from another origin.
 constexpr const char* kHtmlHeaders =
@@ -49,6 +49,7 @@ class BoardService : public relay::Service {
         sink_(ctx.config.node.id),
         utc_offset_min_(ctx.config.node.utc_offset_min),
         sources_(std::move(sources)),
+        gauges_(ctx.metrics),
         arrivals_(ctx.store, utc_offset_min_) {
     Update();  // the first request already gets a real board
     worker_.StartEvery(
@@ -71,10 +72,6 @@ class BoardService : public relay::Service {
   }
 
  private:
-  int64_t LocalDay(int64_t now_ms) const {
-    return (now_ms / 1000 + utc_offset_min_ * 60LL) / 86400 * 86400;
-  }
-
   void Update() {
     src_ = sources_();
     BoardInput in;
@@ -96,9 +93,9 @@ class BoardService : public relay::Service {
     in.now_ms = clock_.Wall().count();
     DeadlineOptions options;
     options.utc_offset_min = utc_offset_min_;
-    const int64_t today = LocalDay(in.now_ms);
-    in.deadline = EvaluateDeadlines(src_.units, gws, today - (kWindowDays - 1) * 86400LL, today,
-                                    in.now_ms, options);
+    in.deadline = EvaluateRecentDeadlines(src_.units, gws, in.now_ms, options);
+    // One evaluation for both: the gauges on /metrics are this window (see deadline_service.h).
+    if (gauges_) gauges_->Publish("deadline", RenderDeadlineGauges(in.deadline));
     // On failure the counts so far stay (the next update goes on from where this one stopped).
     if (Status a = arrivals_.Update(in.now_ms, src_.terminal_units); !a.ok()) {
       spdlog::warn("status board: cannot count today's arrivals: {}", a.ToString());
@@ -117,7 +114,8 @@ class BoardService : public relay::Service {
   std::string sink_;
   int utc_offset_min_;
   std::function<BoardSources()> sources_;
-  BoardSources src_;  // this recompute's roster view
+  relay::MetricsBoard* gauges_;  // null when the daemon serves no /metrics
+  BoardSources src_;             // this recompute's roster view
   ArrivalCounter arrivals_;
   std::mutex page_mu_;  // guards page_ and json_ (the responder's thread reads them)
   std::string page_, json_;

@@ -9,7 +9,6 @@
 namespace titip::aggregator {
 namespace {
 
-constexpr int kWindowDays = 7;                     // as `titipctl deadline` shows by default
 constexpr auto kPeriod = std::chrono::seconds(5);  // a few dozen telemetry rows: cheap
 
 class DeadlineGauges : public relay::Service {
@@ -33,10 +32,7 @@ class DeadlineGauges : public relay::Service {
       spdlog::warn("deadline gauges: cannot read telemetry: {}", s.ToString());
       return;  // the last published gauges stay: stale beats absent for an alert
     }
-    const int64_t now_ms = clock_.Wall().count();
-    const int64_t today = (now_ms / 1000 + options_.utc_offset_min * 60LL) / 86400 * 86400;
-    auto rows = EvaluateDeadlines(units_(), gws, today - (kWindowDays - 1) * 86400LL, today, now_ms,
-                                  options_);
+    auto rows = EvaluateRecentDeadlines(units_(), gws, clock_.Wall().count(), options_);
     board_.Publish("deadline", RenderDeadlineGauges(rows));
   }
 
