@@ -27,8 +27,10 @@ titip::Result<titip::relay::Services> StartServices(titip::relay::DaemonContext&
   });
   if (!b.ok()) return b.status();
   if (*b) services.push_back(std::move(*b));
-  if (auto g = titip::aggregator::StartDeadlineGauges(ctx, [t] { return t->Units(); })) {
-    services.push_back(std::move(g));
+  if (!*b) {  // the board, when it runs, publishes the gauges from its own evaluation
+    if (auto g = titip::aggregator::StartDeadlineGauges(ctx, [t] { return t->Units(); })) {
+      services.push_back(std::move(g));
+    }
   }
   auto pg = titip::aggregator::StartPostgresExport(ctx);
   if (!pg.ok()) return pg.status();

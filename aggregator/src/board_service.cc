@@ -1,27 +1,23 @@
 // The status board's server side: a thread that every 5 s reads the telemetry (one short read
-// transaction), evaluates the deadline window, counts today's arrivals (a store pass, every
-// minute) and renders the page and its JSON; an HttpResponder serves the latest copies, so a
-// browser never touches the store. BuildBoard (board.h) holds every decision.
+// transaction), evaluates the deadline window, counts today's arrivals (what the sink's arrival
+// log gained since the last time) and renders the page and its JSON; an HttpResponder serves the
+// latest copies, so a browser never touches the store. BuildBoard (board.h) holds every decision.
 #include "board_service.h"
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
+#include "titip/aggregator/arrivals.h"
 #include "titip/aggregator/board.h"
+#include "titip/aggregator/deadline_gauges.h"
 #include "titip/relay/http_responder.h"
+#include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
 
-constexpr int kWindowDays = 7;                     // as the deadline gauges and `titipctl deadline`
 constexpr auto kPeriod = std::chrono::seconds(5);  // the page polls at the same pace
-// Arrivals need a pass over every stored punch (no arrival index yet): once a minute, and at
-// once when the day changes. Not measured separately: it is the same walk as `recap --date`,
-// which takes 2.3 s over 1 M punches here (README), so ~4% of a core at that size.
-constexpr int64_t kArrivalsEveryMs = 60 * 1000;
 // Served pages and JSON: nothing is cached (the board is live), nothing from another origin.
 constexpr const char* kHtmlHeaders =
     "Cache-Control: no-store\r\n"
@@ -52,19 +48,15 @@ class BoardService : public relay::Service {
         clock_(ctx.clock),
         sink_(ctx.config.node.id),
         utc_offset_min_(ctx.config.node.utc_offset_min),
-        sources_(std::move(sources)) {
+        sources_(std::move(sources)),
+        gauges_(ctx.metrics),
+        arrivals_(ctx.store, utc_offset_min_) {
     Update();  // the first request already gets a real board
-    thread_ = std::thread([this] { Run(); });
+    worker_.StartEvery(
+        kPeriod, [this] { Update(); }, kPeriod);
   }
-  ~BoardService() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  void Stop() override {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-    cv_.notify_all();
-  }
+  ~BoardService() override { worker_.Join(); }
+  void Stop() override { worker_.Stop(); }
   void Serve(std::unique_ptr<relay::HttpResponder> http) { http_ = std::move(http); }
 
   relay::HttpReply Reply(const std::string& path) {
@@ -80,47 +72,6 @@ class BoardService : public relay::Service {
   }
 
  private:
-  void Run() {
-    std::unique_lock<std::mutex> l(mu_);
-    while (!stop_) {
-      cv_.wait_for(l, kPeriod, [this] { return stop_; });
-      if (stop_) break;
-      l.unlock();
-      Update();
-      l.lock();
-    }
-  }
-
-  int64_t LocalDay(int64_t now_ms) const {
-    return (now_ms / 1000 + utc_offset_min_ * 60LL) / 86400 * 86400;
-  }
-
-  // Punches the sink stored since local midnight, by unit (the punch's own unit, else the
-  // roster's unit of its terminal). Keeps the previous counts when the pass fails.
-  void CountArrivals(int64_t now_ms) {
-    const int64_t today = LocalDay(now_ms);
-    if (today == arrivals_day_ && now_ms - arrivals_at_ms_ < kArrivalsEveryMs) return;
-    const int64_t since_ms = (today - utc_offset_min_ * 60LL) * 1000;
-    std::map<std::string, uint64_t> counts;
-    Status s = store_.ForEachPunch([&](const wire::Punch& p, storage::PunchState st) {
-      if (st != storage::PunchState::kStored || p.stored_at_ms() < since_ms) return true;
-      std::string unit = p.unit();
-      if (unit.empty()) {
-        auto it = src_.terminal_units.find(p.terminal());
-        unit = it == src_.terminal_units.end() ? "" : it->second;
-      }
-      if (!unit.empty()) ++counts[unit];
-      return true;
-    });
-    if (!s.ok()) {
-      spdlog::warn("status board: cannot count today's arrivals: {}", s.ToString());
-      return;
-    }
-    arrivals_ = std::move(counts);
-    arrivals_day_ = today;
-    arrivals_at_ms_ = now_ms;
-  }
-
   void Update() {
     src_ = sources_();
     BoardInput in;
@@ -142,11 +93,14 @@ class BoardService : public relay::Service {
     in.now_ms = clock_.Wall().count();
     DeadlineOptions options;
     options.utc_offset_min = utc_offset_min_;
-    const int64_t today = LocalDay(in.now_ms);
-    in.deadline = EvaluateDeadlines(src_.units, gws, today - (kWindowDays - 1) * 86400LL, today,
-                                    in.now_ms, options);
-    CountArrivals(in.now_ms);
-    in.arrivals_today = arrivals_;
+    in.deadline = EvaluateRecentDeadlines(src_.units, gws, in.now_ms, options);
+    // One evaluation for both: the gauges on /metrics are this window (see deadline_service.h).
+    if (gauges_) gauges_->Publish("deadline", RenderDeadlineGauges(in.deadline));
+    // On failure the counts so far stay (the next update goes on from where this one stopped).
+    if (Status a = arrivals_.Update(in.now_ms, src_.terminal_units); !a.ok()) {
+      spdlog::warn("status board: cannot count today's arrivals: {}", a.ToString());
+    }
+    in.arrivals_today = arrivals_.today();
     Board board = BuildBoard(in);
     std::string page = BoardPage(board, utc_offset_min_);
     std::string json = BoardJson(board, utc_offset_min_);
@@ -160,15 +114,12 @@ class BoardService : public relay::Service {
   std::string sink_;
   int utc_offset_min_;
   std::function<BoardSources()> sources_;
-  BoardSources src_;  // this recompute's roster view
-  std::map<std::string, uint64_t> arrivals_;
-  int64_t arrivals_day_ = -1, arrivals_at_ms_ = 0;
+  relay::MetricsBoard* gauges_;  // null when the daemon serves no /metrics
+  BoardSources src_;             // this recompute's roster view
+  ArrivalCounter arrivals_;
   std::mutex page_mu_;  // guards page_ and json_ (the responder's thread reads them)
   std::string page_, json_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  relay::PeriodicWorker worker_;
   std::unique_ptr<relay::HttpResponder> http_;  // last: stops serving before the rest goes
 };
 

@@ -17,7 +17,9 @@ struct BoardSources {
 };
 
 // Null (and Ok) when the config has no [web] listen; Unavailable when it cannot be bound.
-// `sources` is asked on every recompute, so a roster reload (SIGHUP) shows on the board.
+// `sources` is asked on every recompute, so a roster reload (SIGHUP) shows on the board. With
+// /metrics on, the board also publishes the deadline gauges (StartDeadlineGauges is then not
+// needed: one evaluation feeds both).
 Result<std::unique_ptr<relay::Service>> StartBoard(relay::DaemonContext& ctx,
                                                    std::function<BoardSources()> sources);
 

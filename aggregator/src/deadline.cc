@@ -101,4 +101,12 @@ std::vector<DeadlineRow> EvaluateDeadlines(const std::vector<std::string>& units
   return rows;
 }
 
+std::vector<DeadlineRow> EvaluateRecentDeadlines(const std::vector<std::string>& units,
+                                                 const std::vector<GatewayReport>& gateways,
+                                                 int64_t now_ms, const DeadlineOptions& o) {
+  const int64_t today = (now_ms / 1000 + o.utc_offset_min * 60LL) / 86400 * 86400;
+  return EvaluateDeadlines(units, gateways, today - (kDeadlineWindowDays - 1) * 86400LL, today,
+                           now_ms, o);
+}
+
 }  // namespace titip::aggregator

@@ -2,17 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "titip/aggregator/deadline.h"
 #include "titip/aggregator/deadline_gauges.h"
+#include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
 
-constexpr int kWindowDays = 7;                     // as `titipctl deadline` shows by default
 constexpr auto kPeriod = std::chrono::seconds(5);  // a few dozen telemetry rows: cheap
 
 class DeadlineGauges : public relay::Service {
@@ -20,29 +16,11 @@ class DeadlineGauges : public relay::Service {
   DeadlineGauges(relay::DaemonContext& ctx, std::function<std::vector<std::string>()> units)
       : store_(ctx.store), clock_(ctx.clock), board_(*ctx.metrics), units_(std::move(units)) {
     options_.utc_offset_min = ctx.config.node.utc_offset_min;
-    thread_ = std::thread([this] { Run(); });
+    worker_.StartEvery(kPeriod, [this] { Update(); });
   }
-  ~DeadlineGauges() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  void Stop() override {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-    cv_.notify_all();
-  }
+  void Stop() override { worker_.Stop(); }
 
  private:
-  void Run() {
-    std::unique_lock<std::mutex> l(mu_);
-    while (!stop_) {
-      l.unlock();
-      Update();
-      l.lock();
-      cv_.wait_for(l, kPeriod, [this] { return stop_; });
-    }
-  }
-
   void Update() {
     std::vector<GatewayReport> gws;
     Status s = store_.ForEachTelemetry([&](const wire::Telemetry& t, int64_t received_at_ms) {
@@ -54,10 +32,7 @@ class DeadlineGauges : public relay::Service {
       spdlog::warn("deadline gauges: cannot read telemetry: {}", s.ToString());
       return;  // the last published gauges stay: stale beats absent for an alert
     }
-    const int64_t now_ms = clock_.Wall().count();
-    const int64_t today = (now_ms / 1000 + options_.utc_offset_min * 60LL) / 86400 * 86400;
-    auto rows = EvaluateDeadlines(units_(), gws, today - (kWindowDays - 1) * 86400LL, today, now_ms,
-                                  options_);
+    auto rows = EvaluateRecentDeadlines(units_(), gws, clock_.Wall().count(), options_);
     board_.Publish("deadline", RenderDeadlineGauges(rows));
   }
 
@@ -66,10 +41,7 @@ class DeadlineGauges : public relay::Service {
   relay::MetricsBoard& board_;
   std::function<std::vector<std::string>()> units_;
   DeadlineOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  relay::PeriodicWorker worker_;  // last: joined before the rest goes
 };
 
 }  // namespace

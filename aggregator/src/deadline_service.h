@@ -1,5 +1,7 @@
 // The aggregator's deadline gauges, recomputed every 5 s on their own thread from the
 // gateways' telemetry (a short read transaction) and published on the daemon's MetricsBoard.
+// Only when the status board does not run: the board evaluates the same window every 5 s and
+// publishes the gauges from that one evaluation.
 #pragma once
 
 #include <functional>

@@ -6,11 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "pg_exporter.h"
+#include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
@@ -29,44 +26,27 @@ class PostgresExport : public relay::Service {
         exporter_(std::move(exporter)),
         target_(pg::DescribeDsn(ctx.config.postgres_export->dsn)),
         batch_rows_(ctx.config.postgres_export->batch_rows) {
-    thread_ = std::thread([this] { Run(); });
+    spdlog::info("postgres export: to {}, {} punches per transaction", target_, batch_rows_);
+    worker_.Start([this] { return Tick(); });
   }
   ~PostgresExport() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
+    worker_.Join();
+    exporter_->Disconnect();  // the worker is gone: this thread may touch the connection
   }
-  void Stop() override {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-    cv_.notify_all();
-  }
+  void Stop() override { worker_.Stop(); }
 
  private:
-  // Sleeps up to `d`; false when asked to stop.
-  bool Wait(std::chrono::milliseconds d) {
-    std::unique_lock<std::mutex> l(mu_);
-    return !cv_.wait_for(l, d, [this] { return stop_; });
-  }
-  bool Stopping() {
-    std::lock_guard<std::mutex> l(mu_);
-    return stop_;
-  }
-
-  void Run() {
-    spdlog::info("postgres export: to {}, {} punches per transaction", target_, batch_rows_);
-    std::chrono::milliseconds backoff{0};
-    while (!Stopping()) {
-      std::chrono::milliseconds pause = Step();
-      Publish();
-      if (pause.count() < 0) {  // failed: back off
-        backoff = pg::NextBackoff(backoff);
-        if (!Wait(backoff)) break;
-      } else {
-        backoff = {};
-        if (pause.count() > 0 && !Wait(pause)) break;
-      }
+  // One step and its pause: at once after a batch, kIdlePoll when nothing is new, a growing
+  // backoff after a failure.
+  std::chrono::milliseconds Tick() {
+    std::chrono::milliseconds pause = Step();
+    Publish();
+    if (pause.count() < 0) {
+      backoff_ = pg::NextBackoff(backoff_);
+      return backoff_;
     }
-    exporter_->Disconnect();
+    backoff_ = {};
+    return pause;
   }
 
   // One connect or one batch. Returns 0 to go on at once, > 0 to idle, < 0 after a failure.
@@ -131,10 +111,8 @@ class PostgresExport : public relay::Service {
   const size_t batch_rows_;
   uint64_t cursor_ = 0;
   ExportCounters counters_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::chrono::milliseconds backoff_{0};
+  relay::PeriodicWorker worker_;  // last: joined before the rest goes
 };
 
 }  // namespace

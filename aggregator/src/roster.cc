@@ -4,8 +4,8 @@
 
 #include <chrono>
 
-#include "titip/aggregator/text_file.h"
 #include "titip/common/civil_time.h"
+#include "titip/common/text_file.h"
 
 namespace titip::aggregator {
 namespace {

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <set>
 
-#include "titip/aggregator/text_file.h"
 #include "titip/common/civil_time.h"
+#include "titip/common/text_file.h"
 
 namespace titip::aggregator {
 namespace {

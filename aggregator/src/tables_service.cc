@@ -3,18 +3,17 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "titip/aggregator/in_force.h"
 #include "titip/aggregator/roster.h"
 #include "titip/aggregator/schedule.h"
-#include "titip/aggregator/text_file.h"
+#include "titip/common/text_file.h"
+#include "titip/relay/periodic_worker.h"
 
 namespace titip::aggregator {
 namespace {
@@ -68,22 +67,16 @@ class Keeper : public TablesService {
   Keeper(relay::DaemonContext& ctx, Tables t)
       : cfg_(ctx.config), clock_(ctx.clock), board_(ctx.metrics), tables_(std::move(t)) {
     Publish();
-    thread_ = std::thread([this] { Run(); });
+    // Loads only when asked; several signals during one load make one more load.
+    worker_.Start(
+        [this] {
+          ReloadNow();
+          return relay::PeriodicWorker::kUntilWoken;
+        },
+        relay::PeriodicWorker::kUntilWoken);
   }
-  ~Keeper() override {
-    Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  void Stop() override {
-    std::lock_guard<std::mutex> l(mu_);
-    stop_ = true;
-    cv_.notify_all();
-  }
-  void Reload() override {
-    std::lock_guard<std::mutex> l(mu_);
-    ++asked_;
-    cv_.notify_all();
-  }
+  void Stop() override { worker_.Stop(); }
+  void Reload() override { worker_.Wake(); }
   std::vector<std::string> Units() const override {
     std::lock_guard<std::mutex> l(mu_);
     return tables_.roster.Units();
@@ -96,15 +89,10 @@ class Keeper : public TablesService {
   }
 
  private:
-  void Run() {
-    std::unique_lock<std::mutex> l(mu_);
-    for (;;) {
-      cv_.wait(l, [this] { return stop_ || asked_ > done_; });
-      if (stop_) return;
-      done_ = asked_;  // several signals while loading: one more load covers them all
-      l.unlock();
-      auto t = Load(cfg_);
-      l.lock();
+  void ReloadNow() {
+    auto t = Load(cfg_);
+    {
+      std::lock_guard<std::mutex> l(mu_);
       if (t.ok()) {
         tables_ = std::move(t).value();
         ++reloads_ok_;
@@ -117,10 +105,8 @@ class Keeper : public TablesService {
         last_error_ = t.status().message();
         spdlog::error("reload failed, the roster and schedule in force stay: {}", last_error_);
       }
-      l.unlock();
-      Publish();
-      l.lock();
     }
+    Publish();
   }
 
   // Copies, then the status file last: a reader that sees the new status sees the new copies.
@@ -169,13 +155,11 @@ class Keeper : public TablesService {
   const config::Config& cfg_;
   const Clock& clock_;
   relay::MetricsBoard* board_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable std::mutex mu_;  // guards what follows (Units() is asked from other threads)
   Tables tables_;
-  uint64_t asked_ = 0, done_ = 0, reloads_ok_ = 0, reloads_failed_ = 0;
+  uint64_t reloads_ok_ = 0, reloads_failed_ = 0;
   std::string last_error_;
-  bool stop_ = false;
-  std::thread thread_;
+  relay::PeriodicWorker worker_;  // last: joined before the rest goes
 };
 
 }  // namespace

@@ -35,6 +35,17 @@ nlohmann::json MeshRowJson(const wire::Telemetry& t, int64_t received_at_ms, int
                          {"clock_skew_s", term.clock_skew_s()},
                          {"last_contact_age_s", term.last_contact_age_s()}});
   }
+  // The node's links as it reported them (the status board draws the same): which one carries
+  // its bundles, which are up. -1 on the wire (no custody ack yet) is null here, as in `queue`.
+  nlohmann::json upstreams = nlohmann::json::array();
+  for (const auto& u : t.upstreams()) {
+    upstreams.push_back(
+        {{"id", u.id()},
+         {"up", u.up()},
+         {"active", u.active()},
+         {"last_ack_age_s",
+          u.last_ack_age_s() < 0 ? nlohmann::json(nullptr) : nlohmann::json(u.last_ack_age_s())}});
+  }
   std::optional<int64_t> skew = NodeSkew(t);
   return {
       {"node", t.node()},
@@ -46,6 +57,7 @@ nlohmann::json MeshRowJson(const wire::Telemetry& t, int64_t received_at_ms, int
       {"oldest_queued_age_s", t.oldest_queued_age_s()},
       {"bytes", t.bytes()},
       {"terminals", std::move(terminals)},
+      {"upstreams", std::move(upstreams)},
       {"clock_skew_s", skew ? nlohmann::json(*skew) : nlohmann::json(nullptr)},
       {"complete_through", t.complete_through() ? nlohmann::json(FormatCivil(t.complete_through()))
                                                 : nlohmann::json(nullptr)},
@@ -57,6 +69,18 @@ std::string Age(int64_t s) {
   if (s < 3600) return std::to_string(s / 60) + "m";
   if (s < 86400) return std::to_string(s / 3600) + "h";
   return std::to_string(s / 86400) + "d";
+}
+
+// "diskominfo*, cadangan (down)": the active link starred, a link that is not up marked.
+std::string Links(const nlohmann::json& upstreams) {
+  std::string out;
+  for (const auto& u : upstreams) {
+    if (!out.empty()) out += ", ";
+    out += u["id"].get<std::string>();
+    if (u["active"].get<bool>()) out += "*";
+    if (!u["up"].get<bool>()) out += " (down)";
+  }
+  return out.empty() ? "-" : out;
 }
 
 std::vector<std::string> TableRow(const nlohmann::json& r) {
@@ -74,12 +98,13 @@ std::vector<std::string> TableRow(const nlohmann::json& r) {
           r["queued"].get<uint64_t>() ? Age(r["oldest_queued_age_s"].get<int64_t>()) : "-",
           std::to_string(up) + "/" + std::to_string(r["terminals"].size()) + " up",
           skew,
-          r["complete_through"].is_null() ? "-" : r["complete_through"].get<std::string>()};
+          r["complete_through"].is_null() ? "-" : r["complete_through"].get<std::string>(),
+          Links(r["upstreams"])};
 }
 
 // Columns padded to their widest cell; numbers right-aligned so digits line up.
 void PrintTable(const std::vector<std::vector<std::string>>& rows) {
-  const std::vector<bool> right = {false, true, true, true, true, true, true, false};
+  const std::vector<bool> right = {false, true, true, true, true, true, true, false, false};
   std::vector<size_t> width(right.size(), 0);
   for (const auto& row : rows) {
     for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
@@ -120,8 +145,8 @@ int CmdMesh(Context& ctx) {
   }
   // The store walks node ids in byte order, which is the order wanted here.
   std::vector<std::vector<std::string>> table = {{"NODE", "LAST SEEN", "QUEUED", "UNDELIVERED",
-                                                  "OLDEST", "TERMINALS", "SKEW",
-                                                  "COMPLETE THROUGH"}};
+                                                  "OLDEST", "TERMINALS", "SKEW", "COMPLETE THROUGH",
+                                                  "UPSTREAMS (* active)"}};
   for (const auto& r : rows) table.push_back(TableRow(r));
   PrintTable(table);
   return kOk;

@@ -1,8 +1,9 @@
 // The allowlist an upstream's ZAP handler checks: "<node-id> <z85-public-key>" lines.
 // Strict: a line that is not exactly that is an error naming FILE:LINE, never skipped,
 // because a silently ignored line is a node that cannot connect and nobody knows why.
-#include <fstream>
 #include <sstream>
+
+#include "secret_file.h"
 
 #include "titip/relay/security.h"
 
@@ -51,14 +52,9 @@ Result<Allowlist> ParseAllowlist(const std::string& text, const std::string& pat
 }
 
 Result<Allowlist> LoadAllowlist(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) return Status::Invalid("cannot read allowed_keys_file " + path);
-  // Bounded before reading: thousands of nodes fit in far less.
-  if (f.tellg() > std::streampos(16 << 20)) return Status::Invalid(path + " is over 16 MiB");
-  f.seekg(0);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ParseAllowlist(ss.str(), path);
+  auto text = ReadKeyList(path, "allowed_keys_file");
+  if (!text.ok()) return text.status();
+  return ParseAllowlist(*text, path);
 }
 
 }  // namespace titip::relay

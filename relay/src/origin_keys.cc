@@ -4,7 +4,6 @@
 #include <sodium.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "secret_file.h"
@@ -105,13 +104,9 @@ Result<OriginKeys> ParseOriginKeys(const std::string& text, const std::string& p
 }
 
 Result<OriginKeys> LoadOriginKeys(const std::string& path) {
-  std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) return Status::Invalid("cannot read origin_keys_file " + path);
-  if (f.tellg() > std::streampos(16 << 20)) return Status::Invalid(path + " is over 16 MiB");
-  f.seekg(0);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ParseOriginKeys(ss.str(), path);
+  auto text = ReadKeyList(path, "origin_keys_file");
+  if (!text.ok()) return text.status();
+  return ParseOriginKeys(*text, path);
 }
 
 }  // namespace titip::relay

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "titip/common/text_file.h"
+
 namespace titip::relay {
 
 Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
@@ -57,6 +59,16 @@ Result<std::string> ReadSecretKeyLine(const std::string& path, const std::string
     return line;
   }
   return std::string();
+}
+
+Result<std::string> ReadKeyList(const std::string& path, const std::string& what) {
+  // Thousands of nodes fit in far less.
+  auto text = ReadTextFile(path, size_t{16} << 20);
+  if (text.ok()) return text;
+  if (text.status().code() == Code::kInvalidArgument) {
+    return Status::Invalid(path + " is over 16 MiB");
+  }
+  return Status::Invalid("cannot read " + what + " " + path);
 }
 
 }  // namespace titip::relay

@@ -18,5 +18,8 @@ Status WriteNewFile(const std::string& path, const std::string& text, mode_t mod
 // InvalidArgument when it cannot be read or is not a regular file. `what` names the key in
 // messages ("secret key file", "signing key file").
 Result<std::string> ReadSecretKeyLine(const std::string& path, const std::string& what);
+// A public key list (allowlist, origin keys) whole, at most 16 MiB. InvalidArgument
+// "cannot read <what> PATH" when it cannot be read, "PATH is over 16 MiB" when too large.
+Result<std::string> ReadKeyList(const std::string& path, const std::string& what);
 
 }  // namespace titip::relay

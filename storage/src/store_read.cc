@@ -65,40 +65,60 @@ Result<Counters> Store::GetCounters() {
   return c;
 }
 
+namespace {
+
+// Walks the queue inside `txn` from qseq `first` (0: from the very first entry, so that Verify
+// also meets a damaged key that sorts before every real one), checking that each entry names a
+// stored punch that decodes, and hands it to fn(qseq, value, &status) until fn returns false
+// (setting status to fail the walk). A template, not std::function: the sender's fetch runs it
+// for every bundle and Verify over the whole queue.
+template <typename Fn>
+Status WalkQueue(Store::Impl& im, MDB_txn* txn, uint64_t first, Fn&& fn) {
+  MDB_cursor* cur = nullptr;
+  int rc = mdb_cursor_open(txn, im.queue, &cur);
+  if (rc) return MdbError(rc, "cursor");
+  std::string start = U64Key(first);
+  MDB_val k = Val(start), v;
+  Status s;
+  for (rc = mdb_cursor_get(cur, &k, &v, first ? MDB_SET_RANGE : MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    std::string_view raw;
+    bool found = false;
+    PunchValue pv;
+    if (!(s = im.Get(txn, im.punch, View(v), &raw, &found)).ok()) break;
+    if (!found || !DecodePunchValue(raw, &pv) || View(k).size() != 8) {
+      s = Status::Corruption("queue entry points at a missing or damaged punch");
+      break;
+    }
+    if (!fn(GetU64BE(View(k)), pv, &s)) break;
+  }
+  mdb_cursor_close(cur);
+  return s;
+}
+
+}  // namespace
+
 Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t max_punches,
                                                     size_t max_bytes) {
   Impl& im = *impl_;
   Impl::ReadTxn rt(&im);
   if (!rt.status().ok()) return rt.status();
   std::vector<QueuedPunch> out;
-  MDB_cursor* cur = nullptr;
-  int rc = mdb_cursor_open(rt.get(), im.queue, &cur);
-  if (rc) return MdbError(rc, "cursor");
-  std::string start = U64Key(after_qseq + 1);
-  MDB_val k = Val(start), v;
+  if (max_punches == 0) return out;
   size_t bytes = 0;
-  Status s;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && out.size() < max_punches;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    std::string_view raw;
-    bool found = false;
-    PunchValue pv;
-    if (!(s = im.Get(rt.get(), im.punch, View(v), &raw, &found)).ok()) break;
-    if (!found || !DecodePunchValue(raw, &pv) || View(k).size() != 8) {
-      s = Status::Corruption("queue entry points at a missing or damaged punch");
-      break;
-    }
-    if (!out.empty() && bytes + pv.body.size() > max_bytes) break;
-    QueuedPunch q;
-    q.qseq = GetU64BE(View(k));
-    if (!q.punch.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
-      s = Status::Corruption("queued punch does not decode");
-      break;
-    }
-    bytes += pv.body.size();
-    out.push_back(std::move(q));
-  }
-  mdb_cursor_close(cur);
+  Status s = WalkQueue(
+      im, rt.get(), after_qseq + 1, [&](uint64_t qseq, const PunchValue& pv, Status* err) {
+        if (!out.empty() && bytes + pv.body.size() > max_bytes) return false;
+        QueuedPunch q;
+        q.qseq = qseq;
+        if (!q.punch.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
+          *err = Status::Corruption("queued punch does not decode");
+          return false;
+        }
+        bytes += pv.body.size();
+        out.push_back(std::move(q));
+        return out.size() < max_punches;
+      });
   if (!s.ok()) return s;
   return out;
 }
@@ -107,25 +127,11 @@ Result<uint64_t> Store::CheckQueue() {
   Impl& im = *impl_;
   Impl::ReadTxn rt(&im);
   if (!rt.status().ok()) return rt.status();
-  MDB_cursor* cur = nullptr;
-  int rc = mdb_cursor_open(rt.get(), im.queue, &cur);
-  if (rc) return MdbError(rc, "cursor");
-  MDB_val k, v;
   uint64_t n = 0;
-  Status s;
-  for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-       rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-    std::string_view raw;
-    bool found = false;
-    PunchValue pv;
-    if (!(s = im.Get(rt.get(), im.punch, View(v), &raw, &found)).ok()) break;
-    if (!found || !DecodePunchValue(raw, &pv) || View(k).size() != 8) {
-      s = Status::Corruption("queue entry points at a missing or damaged punch");
-      break;
-    }
+  Status s = WalkQueue(im, rt.get(), 0, [&n](uint64_t, const PunchValue&, Status*) {
     ++n;
-  }
-  mdb_cursor_close(cur);
+    return true;
+  });
   if (!s.ok()) return s;
   return n;
 }

@@ -19,6 +19,12 @@ void RemoveTree(const std::string& dir);
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);
 int FreeTcpPort();  // a loopback port that was free a moment ago
+// One HTTP request to 127.0.0.1:`port` on a fresh connection, sent as given (a test may send
+// garbage); the whole response, "" when nothing came (5 s without a byte ends the read).
+std::string HttpRaw(int port, const std::string& request);
+std::string Body(const std::string& response);  // after the blank line; "" without one
+// GET /metrics: the page's body ("" on failure).
+std::string ScrapeMetrics(int port);
 
 class Process {
  public:

@@ -27,6 +27,15 @@ void AddTerminal(wire::Telemetry* t, const std::string& serial, bool up, int64_t
   term->set_last_contact_age_s(contact_age);
 }
 
+void AddUpstream(wire::Telemetry* t, const std::string& id, bool up, bool active,
+                 int64_t last_ack_age) {
+  auto* u = t->add_upstreams();
+  u->set_id(id);
+  u->set_up(up);
+  u->set_active(active);
+  u->set_last_ack_age_s(last_ack_age);
+}
+
 // Writes `records` as the aggregator's store would hold them, and closes the store.
 void WriteTelemetry(const std::string& dir,
                     const std::vector<std::pair<wire::Telemetry, int64_t>>& records) {
@@ -71,6 +80,8 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
   b.set_complete_through(kCompleteThrough);
   AddTerminal(&b, "A6F1190360012", true, 5, 30);
   AddTerminal(&b, "A6F1190360013", false, -90, 86400);
+  AddUpstream(&b, "diskominfo", true, true, 3);
+  AddUpstream(&b, "diskominfo-cadangan", false, false, -1);
   wire::Telemetry a;  // no terminals, nothing queued, never complete
   a.set_node("diskominfo");
   wire::Telemetry old_b = b;
@@ -107,6 +118,11 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
       {"serial":"A6F1190360012","up":true,"clock_skew_s":5,"last_contact_age_s":30},
       {"serial":"A6F1190360013","up":false,"clock_skew_s":-90,"last_contact_age_s":86400}])"));
 
+  // Each link as the node reported it; no custody ack yet reads as null.
+  EXPECT_EQ(rb["upstreams"], nlohmann::json::parse(R"([
+      {"id":"diskominfo","up":true,"active":true,"last_ack_age_s":3},
+      {"id":"diskominfo-cadangan","up":false,"active":false,"last_ack_age_s":null}])"));
+
   const nlohmann::json& ra = j[0];
   EXPECT_GE(ra["last_seen_age_s"].get<int64_t>(), 10);
   EXPECT_LE(ra["last_seen_age_s"].get<int64_t>(), 70);
@@ -114,6 +130,7 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
   EXPECT_EQ(ra["undelivered"], 0);
   EXPECT_EQ(ra["oldest_queued_age_s"], 0);
   EXPECT_EQ(ra["terminals"], nlohmann::json::array());
+  EXPECT_EQ(ra["upstreams"], nlohmann::json::array());
   EXPECT_TRUE(ra["clock_skew_s"].is_null()) << ra.dump();
   EXPECT_TRUE(ra["complete_through"].is_null()) << ra.dump();
 
@@ -128,6 +145,9 @@ TEST(MeshCli, PrintsEveryNodesLatestTelemetry) {
   EXPECT_TRUE(head == 0 && d != std::string::npos && k > d && s > k && s != std::string::npos)
       << table.out;
   EXPECT_NE(table.out.find("-90s"), std::string::npos) << table.out;
+  // kec-sekernan's line ends with its links, the active one starred.
+  EXPECT_NE(table.out.find("diskominfo*, diskominfo-cadangan (down)\n", s), std::string::npos)
+      << table.out;
 }
 
 TEST(MeshCli, EmptyStorePrintsAnEmptyArray) {

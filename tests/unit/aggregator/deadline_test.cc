@@ -116,5 +116,18 @@ TEST(DeadlineUnits, NoDataAtAllAndTheSlowestGatewayDecides) {
   EXPECT_EQ(rows[3].nodes, (std::vector<std::string>{"gw-a1", "gw-a2"}));
 }
 
+// The daemon's window (gauges and board): the seven local days up to today, by the WIB day of
+// `now` even while UTC is still on the day before.
+TEST(DeadlineUnits, RecentWindowIsTheLastSevenLocalDays) {
+  const int64_t now = Wib("2026-04-09 06:30:00").count();  // 2026-04-08 23:30 UTC
+  auto rows = EvaluateRecentDeadlines({"setda"}, {}, now, {});
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kDeadlineWindowDays));
+  EXPECT_EQ(rows.front().date, Day("2026-04-03"));
+  EXPECT_EQ(rows.back().date, Day("2026-04-09"));
+  auto same = EvaluateDeadlines({"setda"}, {}, Day("2026-04-03"), Day("2026-04-09"), now, {});
+  ASSERT_EQ(same.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].status, same[i].status) << i;
+}
+
 }  // namespace
 }  // namespace titip::aggregator

@@ -48,4 +48,11 @@ std::vector<DeadlineRow> EvaluateDeadlines(const std::vector<std::string>& units
                                            int64_t first_day, int64_t last_day, int64_t now_ms,
                                            const DeadlineOptions& options);
 
+// The window the daemon watches (gauges, status board) and `titipctl deadline` shows by
+// default: the last kDeadlineWindowDays local days up to `now_ms`'s.
+inline constexpr int kDeadlineWindowDays = 7;
+std::vector<DeadlineRow> EvaluateRecentDeadlines(const std::vector<std::string>& units,
+                                                 const std::vector<GatewayReport>& gateways,
+                                                 int64_t now_ms, const DeadlineOptions& options);
+
 }  // namespace titip::aggregator
