@@ -6,9 +6,11 @@
 #     started; clock from gateway start until the aggregator's store holds all N (comparable
 #     to a subscriber having every message) and until the gateway's store shows queued == 0
 #     and undelivered == 0 (every receipt home); mesh_watch polls both stores read-only every
-#     2 ms. Side by side in the same run:
-#     zmq_ceiling_bench (raw DEALER→ROUTER, windowed ack, no persistence) with the same number
-#     of 90-byte messages, and with 1,000 punches per message. --runs runs, median.
+#     2 ms. Also CPU s, bytes written and group commits per daemon. Side by side in the same
+#     run: zmq_ceiling_bench (raw DEALER→ROUTER, windowed ack, no persistence) with the same
+#     number of 90-byte messages, and with 1,000 punches per message. --runs runs, median.
+#     Environment: MESH_TRACE_MS=T prints a timeline every T ms; E2E_LINK='k = v' adds
+#     [link] keys to the three nodes.
 #  2. bytes on the wire per punch, gateway → aggregator (one hop), bundle_max_punches 1, 100,
 #     1000: TCP payload bytes of the aggregator's socket, both directions (`ss -tin`
 #     bytes_received + bytes_acked), sampled before and after importing into the running
@@ -26,6 +28,7 @@
 #   --gw-users U  people per district gateway, 7 days (default 360: ~5,000 punches)
 # Every process it starts is stopped on exit (also on Ctrl-C); temp dirs are removed unless
 # --keep. Free ports are picked at run time. Progress goes to stderr, tables to stdout.
+# Binaries: the daemons, titipctl, titip-termsim, zmq_ceiling_bench and mesh_watch.
 set -euo pipefail
 export LC_ALL=C
 
@@ -48,7 +51,7 @@ while [ $# -gt 0 ]; do
     --idle-s) IDLE_S=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
