@@ -67,19 +67,23 @@ Status Store::Impl::OpenSinkLog() {
   }
 }
 
-Status Store::Impl::AppendSinkLog(std::string_view key) {
+Status Store::Impl::AppendSinkLog(std::string_view key, std::optional<uint64_t>* last) {
   if (!has_sinklog) {
     return Status::StoreFull("store was full when opened: no room for the sink log");
   }
-  MDB_cursor* cur = nullptr;
-  int rc = mdb_cursor_open(wtxn, sinklog, &cur);
-  if (rc) return MdbError(rc, "sink log cursor");
-  MDB_val k, v;
-  rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-  uint64_t last = rc == 0 && k.mv_size == 8 ? GetU64BE(View(k)) : 0;
-  mdb_cursor_close(cur);
-  if (rc && rc != MDB_NOTFOUND) return MdbError(rc, "sink log last");
-  return Put(sinklog, U64Key(last + 1), key, MDB_APPEND);
+  if (!last->has_value()) {
+    MDB_cursor* cur = nullptr;
+    int rc = mdb_cursor_open(wtxn, sinklog, &cur);
+    if (rc) return MdbError(rc, "sink log cursor");
+    MDB_val k, v;
+    rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+    *last = rc == 0 && k.mv_size == 8 ? GetU64BE(View(k)) : 0;
+    mdb_cursor_close(cur);
+    if (rc && rc != MDB_NOTFOUND) return MdbError(rc, "sink log last");
+  }
+  Status s = Put(sinklog, U64Key(**last + 1), key, MDB_APPEND);
+  if (s.ok()) ++**last;
+  return s;
 }
 
 Status Store::ForEachStoredSince(uint64_t after_seq, size_t max,

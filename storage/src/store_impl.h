@@ -4,6 +4,7 @@
 #include <lmdb.h>
 
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -41,8 +42,10 @@ class Store::Impl {
   Status LoadOrInitMeta();
   // Opens the sink log; a writer creates it in an older store and backfills it (sink_log.cc).
   Status OpenSinkLog();
-  // Inside the write transaction: appends `key` (EncodePunchKey) to the sink log.
-  Status AppendSinkLog(std::string_view key);
+  // Inside the write transaction: appends `key` (EncodePunchKey) to the sink log. `*last`, when
+  // set, is the log's last sequence in this transaction (kept by the caller across appends so
+  // a bundle costs one lookup of the tail, not one per punch); it is read and updated.
+  Status AppendSinkLog(std::string_view key, std::optional<uint64_t>* last);
   // sink_day.cc: opens the day index inside the open transaction (never creates it), and on
   // a writable open creates it and backfills it from the punch table in bounded chunks.
   Status OpenSinkDay(MDB_txn* txn);

@@ -1,7 +1,9 @@
 // Mutations of the punch store, run inside a write transaction (see store_write.cc). Each keeps
 // the tables consistent: a queued punch has exactly one queue entry, queued_bytes matches the
 // queue, and every stored punch is reachable from its natural key at the origin and the sink.
+#include <algorithm>
 #include <map>
+#include <optional>
 
 #include "codec.h"
 #include "store_impl.h"
@@ -85,14 +87,17 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
   *out = IntakeOutcome{};
   MetaCounters c;
   Status s = LoadCounters(im, &c);
-  std::map<std::pair<std::string, uint64_t>, bool> touched;
+  // Per stream, the seqs this call leaves in the punch table (stored, alias or already there):
+  // the receipt below advances over them without looking each one up again.
+  std::map<std::pair<std::string, uint64_t>, std::vector<uint64_t>> touched;
+  std::optional<uint64_t> log_last;  // the sink log's tail, looked up once per call
   for (const auto& p : punches) {
     if (!s.ok()) return s;
     if (!ValidatePunchFields(p).ok() || p.epoch() == 0 || p.seq() == 0) {
       ++out->rejected;
       continue;
     }
-    touched[{p.origin(), p.epoch()}] = true;
+    if (role == Role::kSink) touched[{p.origin(), p.epoch()}].push_back(p.seq());
     std::string key = EncodePunchKey(KeyOf(p));
     std::string_view existing;
     bool found = false;
@@ -127,13 +132,13 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     s = im->Put(im->punch, key,
                 EncodePunchValue(PunchState::kStored, 0, stored.SerializeAsString()));
     if (s.ok()) s = im->Put(im->natural, nk, key);
-    if (s.ok()) s = im->AppendSinkLog(key);
+    if (s.ok()) s = im->AppendSinkLog(key, &log_last);
     if (s.ok()) s = im->PutSinkDay(stored, key);
     ++out->added;
   }
   if (s.ok()) s = SaveCounters(im, c);
   if (!s.ok() || role != Role::kSink) return s;
-  for (const auto& [stream, unused] : touched) {
+  for (auto& [stream, seqs] : touched) {
     std::string prefix = StreamPrefix(stream.first, stream.second);
     uint64_t through = 0;
     std::string_view v;
@@ -141,7 +146,14 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     if (!(s = im->Get(im->wtxn, im->progress, prefix, &v, &found)).ok()) return s;
     if (found && v.size() == 8) through = GetU64BE(v);
     uint64_t before = through;
+    std::sort(seqs.begin(), seqs.end());
+    size_t i = 0;
     for (;;) {  // advance over the contiguous run of stored seqs
+      while (i < seqs.size() && seqs[i] <= through) ++i;
+      if (i < seqs.size() && seqs[i] == through + 1) {  // in the table: this call put it there
+        ++through;
+        continue;
+      }
       std::string next = prefix + U64Key(through + 1);
       if (!(s = im->Get(im->wtxn, im->punch, next, &v, &found)).ok()) return s;
       if (!found) break;

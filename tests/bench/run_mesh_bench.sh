@@ -3,10 +3,14 @@
 # loopback TCP, plaintext, every hop durable (LMDB, default sync). Not run by ctest.
 #
 #  1. end to end over 2 hops: N punches imported into a stopped gateway; aggregator + relay
-#     started; clock from gateway start until `titipctl queue --json` on the gateway shows
-#     queued == 0 and undelivered == 0 (polled every 100 ms). Side by side in the same run:
-#     zmq_ceiling_bench (raw DEALER→ROUTER, windowed ack, no persistence) with the same number
-#     of 90-byte messages, and with 1,000 punches per message. --runs runs, median.
+#     started; clock from gateway start until the aggregator's store holds all N (comparable
+#     to a subscriber having every message) and until the gateway's store shows queued == 0
+#     and undelivered == 0 (every receipt home); mesh_watch polls both stores read-only every
+#     2 ms. Also CPU s, bytes written and group commits per daemon. Side by side in the same
+#     run: zmq_ceiling_bench (raw DEALER→ROUTER, windowed ack, no persistence) with the same
+#     number of 90-byte messages, and with 1,000 punches per message. --runs runs, median.
+#     Environment: MESH_TRACE_MS=T prints a timeline every T ms; E2E_LINK='k = v' adds
+#     [link] keys to the three nodes.
 #  2. bytes on the wire per punch, gateway → aggregator (one hop), bundle_max_punches 1, 100,
 #     1000: TCP payload bytes of the aggregator's socket, both directions (`ss -tin`
 #     bytes_received + bytes_acked), sampled before and after importing into the running
@@ -24,6 +28,7 @@
 #   --gw-users U  people per district gateway, 7 days (default 360: ~5,000 punches)
 # Every process it starts is stopped on exit (also on Ctrl-C); temp dirs are removed unless
 # --keep. Free ports are picked at run time. Progress goes to stderr, tables to stdout.
+# Binaries: the daemons, titipctl, titip-termsim, zmq_ceiling_bench and mesh_watch.
 set -euo pipefail
 export LC_ALL=C
 
@@ -46,11 +51,11 @@ while [ $# -gt 0 ]; do
     --idle-s) IDLE_S=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
-for b in titip-gateway titip-relay titip-aggregator titipctl titip-termsim zmq_ceiling_bench; do
+for b in titip-gateway titip-relay titip-aggregator titipctl titip-termsim zmq_ceiling_bench mesh_watch; do
   [ -x "$BIN/$b" ] || { echo "missing $BIN/$b (build all targets first)" >&2; exit 69; }
 done
 for t in jq ss awk; do
@@ -127,6 +132,7 @@ stop() {
 }
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+io_mib() { awk '$1 == "write_bytes:" { printf "%.0f", $2 / 1048576 }' "/proc/$1/io"; }
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo $t; }
 
 # node_toml ID DIR LISTEN_PORT|"" UPSTREAM_ID|"" UPSTREAM_PORT|"" [EXTRA]
@@ -140,6 +146,19 @@ node_toml() {
     printf '[[upstream]]\nid = "%s"\nendpoint = "tcp://127.0.0.1:%s"\npriority = 1\n' "$4" "$5"
   fi
   printf '%s\n' "${6:-}"
+}
+# E2E_LINK (environment): extra [link] keys for the end-to-end nodes, e.g.
+# E2E_LINK='bundle_max_punches = 4000' to compare settings; empty: the defaults.
+metrics_toml() {
+  printf '[metrics]\nlisten = "127.0.0.1:%s"' "$1"
+  if [ -n "${E2E_LINK:-}" ]; then printf '\n[link]\n%s' "$E2E_LINK"; fi
+}
+# commits_of PORT: titip_store_commits_total from a daemon's metrics endpoint ("?" if none).
+commits_of() {
+  local v
+  v=$(exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 &&
+      awk '$1 == "titip_store_commits_total" { print $2 }' <&3) 2>/dev/null || true
+  echo "${v:-?}"
 }
 terminal_toml() { printf '[[terminal]]\nserial = "%s"\nkind = "usb"\n' "$1"; }
 
@@ -195,44 +214,70 @@ e2e() {
   local att=$WORK/e2e-attlog.dat
   "$BIN/titip-termsim" attlog --out "$att" --users "$USERS" --days 84 --start 2026-09-07 \
     --seed 7 >/dev/null
-  local r n=0 rates=() zs=() zb=() tq=() hw=() ok=()
+  local r n=0 rates=() srates=() cpu=() wio=() commits=() zs=() zb=() tq=() hw=() ok=()
   for r in $(seq "$RUNS"); do
     local d=$WORK/e2e$r ap rp
     mkdir -p "$d"
     ap=$(free_port); rp=$(free_port)
-    node_toml bkpsdm "$d/agg" "$ap" >"$d/agg.toml"
-    node_toml diskominfo "$d/relay" "$rp" bkpsdm "$ap" >"$d/relay.toml"
-    { node_toml kec-sekernan "$d/gw" "" diskominfo "$rp"; terminal_toml E2E0000000001; } >"$d/gw.toml"
+    # Metrics endpoints: the group commits each daemon made (titip_store_commits_total).
+    local mg mr ma
+    mg=$(free_port); mr=$(free_port); ma=$(free_port)
+    node_toml bkpsdm "$d/agg" "$ap" "" "" "$(metrics_toml "$ma")" >"$d/agg.toml"
+    node_toml diskominfo "$d/relay" "$rp" bkpsdm "$ap" "$(metrics_toml "$mr")" >"$d/relay.toml"
+    { node_toml kec-sekernan "$d/gw" "" diskominfo "$rp" "$(metrics_toml "$mg")"
+      terminal_toml E2E0000000001; } >"$d/gw.toml"
     n=$(import "$d/gw.toml" "$att" E2E0000000001)
     start e2e$r-agg titip-aggregator "$d/agg.toml"; local a=$LAST
     start e2e$r-relay titip-relay "$d/relay.toml"; local rl=$LAST
     wait_file "$d/agg/runtime.json"; wait_up "$d/relay"
-    local t0 tqueued="" tdone="" qu
+    # End detection: mesh_watch polls both stores read-only every 2 ms (a titipctl poll is a
+    # process start, tens of ms) and prints when the aggregator holds all N, when the gateway's
+    # queue is empty and when its last receipt is home.
+    local t0 tqueued="" tdone="" tsink="" ev at
+    "$BIN/mesh_watch" --gateway "$d/gw" --aggregator "$d/agg" --punches "$n" --poll-ms 2 \
+      --trace-ms "${MESH_TRACE_MS:-0}" >"$d/watch.out" 2>"$d/watch.err" &
+    local wpid=$!
+    PIDS+=("$wpid")
+    sleep 0.2  # the watcher has opened both stores
     t0=$(now)
     start e2e$r-gw titip-gateway "$d/gw.toml"; local g=$LAST
-    while :; do
-      qu=$(queue_of "$d/gw")
-      local tn; tn=$(now)
-      [ -z "$tqueued" ] && [[ $qu == "0 "* ]] && tqueued=$tn
-      if [ "$qu" = "0 0" ]; then tdone=$tn; break; fi
-      if [ "$(sub "$tn" "$t0" | cut -d. -f1)" -gt 300 ]; then log "e2e run $r timed out: $qu"; break; fi
-      sleep 0.1
-    done
+    wait "$wpid" || log "e2e run $r: watcher failed: $(tail -1 "$d/watch.err")"
+    [ "${MESH_TRACE_MS:-0}" = 0 ] || cat "$d/watch.err" >&2  # the timeline, on request
+    local keep=() p; for p in "${PIDS[@]}"; do [ "$p" = "$wpid" ] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+    while read -r ev at; do
+      case $ev in
+        sink) tsink=$at ;;
+        custody) tqueued=$at ;;
+        done) tdone=$at ;;
+      esac
+    done <"$d/watch.out"
+    [ -n "$tdone" ] || { log "e2e run $r timed out"; tdone=$(now); }
+    [ -n "$tsink" ] || tsink=$tdone
+    [ -n "$tqueued" ] || tqueued=$tdone
     local secs accepted
     secs=$(sub "$tdone" "$t0")
     accepted=$(counter "$d/agg" punches_accepted)
     sleep 1.1  # let the aggregator rewrite runtime.json once more
     accepted=$(counter "$d/agg" punches_accepted)
     hw+=("$(hwm_kb "$g")/$(hwm_kb "$rl")/$(hwm_kb "$a") (gateway anon $(rss_kb "$g" RssAnon), file $(rss_kb "$g" RssFile))")
+    # CPU seconds each daemon used (user + system, all threads; the gateway's store check runs
+    # in a child and is not counted; includes the ~1 s idle tail above).
+    local tck; tck=$(getconf CLK_TCK)
+    cpu+=("$(div "$(cpu_ticks "$g")" "$tck" 2)/$(div "$(cpu_ticks "$rl")" "$tck" 2)/$(div "$(cpu_ticks "$a")" "$tck" 2)")
+    wio+=("$(io_mib "$g")/$(io_mib "$rl")/$(io_mib "$a")")
+    commits+=("$(commits_of "$mg")/$(commits_of "$mr")/$(commits_of "$ma")")
     stop "$g" "$rl" "$a"
     local stored
     stored=$("$CTL" --state-dir "$d/agg" --json punches | wc -l)
     ok+=("$stored")
     rates+=("$(div "$n" "$secs")")
-    tq+=("$(sub "$tqueued" "$t0")/$secs")
+    srates+=("$(div "$n" "$(sub "$tsink" "$t0")")")
+    tq+=("$(sub "$tqueued" "$t0")/$(sub "$tsink" "$t0")/$secs")
     log "e2e run $r: $n punches, custody at relay after $(sub "$tqueued" "$t0") s," \
+        "all at the aggregator after $(sub "$tsink" "$t0") s → ${srates[-1]} punches/s," \
         "all receipts after $secs s → ${rates[-1]} punches/s; aggregator stored $stored" \
-        "(accepted $accepted); VmHWM kB gw/relay/agg ${hw[-1]}"
+        "(accepted $accepted); VmHWM kB gw/relay/agg ${hw[-1]}; CPU s ${cpu[-1]}; written MiB ${wio[-1]}; commits ${commits[-1]}"
     [ "$stored" = "$n" ] || log "warning: aggregator stored $stored of $n"
     local z
     z=$("$BIN/zmq_ceiling_bench" --punches "$n" --batch 1 --window 1000 | awk -F'punches_per_s=' '/RESULT/ { split($2, a, " "); print a[1] }')
@@ -244,19 +289,25 @@ e2e() {
   done
   local mt mz mb
   # For tests/bench/run.sh, which interleaves single e2e runs with its baselines.
-  E2E_RATES=("${rates[@]}"); E2E_N=$n; E2E_ZMQ=("${zs[@]}")
-  mt=$(median "${rates[@]}"); mz=$(median "${zs[@]}"); mb=$(median "${zb[@]}")
+  E2E_RATES=("${rates[@]}"); E2E_SINK_RATES=("${srates[@]}"); E2E_N=$n; E2E_ZMQ=("${zs[@]}")
+  local ms
+  mt=$(median "${rates[@]}"); ms=$(median "${srates[@]}"); mz=$(median "${zs[@]}"); mb=$(median "${zb[@]}")
   echo "## 1. End to end, gateway → relay → aggregator ($n punches, $RUNS runs)"
   echo
   echo "| what | punches/s (median) | runs (punches/s) | ceiling ÷ titip |"
   echo "|---|---:|---|---:|"
+  echo "| titip, 2 durable hops, until the aggregator has every punch (synced) | $ms | $(join_list "${srates[@]}") | – |"
   echo "| titip, 2 durable hops, until every receipt is back at the gateway | $mt | $(join_list "${rates[@]}") | 1× |"
   echo "| raw ZeroMQ, 1 punch (90 B) a message, window 1000, cumulative ack | $mz | $(join_list "${zs[@]}") | $(div "$mz" "$mt" 0)× |"
   echo "| raw ZeroMQ, 1000 punches (90 kB) a message, window 4 | $mb | $(join_list "${zb[@]}") | $(div "$mb" "$mt" 0)× |"
   echo
-  echo "Per run, seconds from gateway start until queued == 0 / until undelivered == 0:" \
+  echo "Per run, seconds from gateway start until queued == 0 at the gateway / until the" \
+       "aggregator holds all / until undelivered == 0 (mesh_watch, 2 ms polls):" \
        "$(join_list "${tq[@]}"). Stored at the aggregator: $(join_list "${ok[@]}") of $n."
   echo "Peak RSS (VmHWM, kB) gateway/relay/aggregator per run: $(join_list "${hw[@]}")."
+  echo "CPU seconds (user + system) gateway/relay/aggregator per run: $(join_list "${cpu[@]}")."
+  echo "MiB written to disk (write_bytes) gateway/relay/aggregator per run: $(join_list "${wio[@]}")."
+  echo "Group commits (each one LMDB transaction, synced) gateway/relay/aggregator per run: $(join_list "${commits[@]}")."
   echo
 }
 

@@ -77,6 +77,57 @@ TEST(SinkLog, NumbersNewPunchesInArrivalOrderOnly) {
   EXPECT_TRUE(LogSince(*store, 3).empty());
 }
 
+// Several intake ops in one group commit share the log (its tail is cached per op), and the
+// receipt of each op advances over what that op stored and over gaps earlier ops filled: seqs
+// arrive out of order, with a gap, a retransmit, an alias and a rejected punch.
+TEST(SinkLog, OpsInOneCommitNumberDenselyAndReceiptsCoverGapsFilledEarlier) {
+  TempDir tmp;
+  ManualClock clock;
+  auto store = OpenOrFail(Options(tmp.Sub("s"), "bkpsdm"), clock);
+  ASSERT_TRUE(store);
+  AcceptAll(*store,
+            {MakeForeign("kec-x", 1, 9, "T9", "90", kBaseCivil)});  // other node's alias target
+  std::vector<wire::Punch> b1{MakeForeign("kec-a", 5, 3, "T1", "13", kBaseCivil + 3),
+                              MakeForeign("kec-a", 5, 5, "T1", "15", kBaseCivil + 5)};
+  wire::Punch bad = MakeForeign("kec-a", 5, 6, "T1", "16", kBaseCivil + 6);
+  bad.set_pin("");  // rejected: not in the table, so the receipt must stop before it
+  std::vector<wire::Punch> b2{MakeForeign("kec-a", 5, 2, "T1", "12", kBaseCivil + 2),
+                              MakeForeign("kec-a", 5, 1, "T9", "90", kBaseCivil),  // alias
+                              bad, MakeForeign("kec-a", 5, 3, "T1", "13", kBaseCivil + 3)};
+  std::vector<wire::Punch> b3{MakeForeign("kec-a", 5, 4, "T1", "14", kBaseCivil + 4)};
+  IntakeOutcome o1, o2, o3;
+  WriteOp op1 = AcceptOp(&b1, Role::kSink, &o1), op2 = AcceptOp(&b2, Role::kSink, &o2),
+          op3 = AcceptOp(&b3, Role::kSink, &o3);
+  std::vector<WriteOp*> ops{&op1, &op2, &op3};
+  std::vector<Status> results;
+  ASSERT_TRUE(store->WriteBatch(ops, &results).ok());
+  for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.ToString();
+  auto through = [](const IntakeOutcome& o) {
+    EXPECT_EQ(o.receipts.size(), 1u);
+    return o.receipts.empty() ? 0 : o.receipts[0].through_seq();
+  };
+  EXPECT_EQ(through(o1), 0u) << "seq 1 and 2 are missing";
+  EXPECT_EQ(through(o2), 3u) << "1 (alias), 2 and 3 (a retransmit) are there";
+  EXPECT_EQ(o2.rejected, 1u);
+  EXPECT_EQ(o2.duplicates, 2u);
+  EXPECT_EQ(through(o3), 5u) << "4 fills the gap before 5, stored by the first op";
+  uint64_t last = 0;
+  auto all = LogSince(*store, 0, SIZE_MAX, &last);
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(last, 5u);
+  const uint64_t want[] = {9, 3, 5, 2, 4};  // arrival order; the alias and retransmit log nothing
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].seq, i + 1);
+    EXPECT_EQ(all[i].seq_in_origin, want[i]);
+  }
+  // A later commit continues the numbering and the receipt from the stored progress.
+  std::vector<wire::Punch> b4{MakeForeign("kec-a", 5, 6, "T1", "16", kBaseCivil + 6)};
+  IntakeOutcome o4;
+  ASSERT_TRUE(store->Write(AcceptOp(&b4, Role::kSink, &o4)).ok());
+  EXPECT_EQ(through(o4), 6u);
+  EXPECT_EQ(LogSince(*store, 5).size(), 1u);
+}
+
 TEST(SinkLog, RelayAndOriginLogNothing) {
   TempDir tmp;
   ManualClock clock;
