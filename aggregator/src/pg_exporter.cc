@@ -53,6 +53,10 @@ int Migrate(pqxx::work& w, const std::string& node) {
 PgExporter::PgExporter(Options options, Roster roster, std::unique_ptr<Schedule> schedule)
     : opts_(std::move(options)), roster_(std::move(roster)), schedule_(std::move(schedule)) {}
 
+void ConnectionDeleter::operator()(pqxx::connection_base* c) const {
+  delete static_cast<pqxx::connection*>(c);  // only ever a pqxx::connection (Connect below)
+}
+
 PgExporter::~PgExporter() { Disconnect(); }
 
 void PgExporter::Disconnect() {
@@ -83,7 +87,7 @@ Status PgExporter::Connect(uint64_t* resume_after, int* schema_version) {
     }
     w.commit();
     *resume_after = ResumeAfter(stored, opts_.epoch);
-    conn_ = std::move(conn);
+    conn_.reset(conn.release());
     return Status::Ok();
   } catch (const std::exception& e) {
     return Status::Unavailable(e.what());

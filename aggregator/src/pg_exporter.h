@@ -17,6 +17,15 @@ class connection_base;
 }
 
 namespace titip::aggregator::pg {
+// pqxx::connection_base has no virtual destructor: deleting the connection through it would
+// skip closing the socket and leak the PGconn on every reconnect. This deleter deletes the
+// concrete pqxx::connection (pg_exporter.cc).
+struct ConnectionDeleter {
+  void operator()(pqxx::connection_base* c) const;
+};
+}  // namespace titip::aggregator::pg
+
+namespace titip::aggregator::pg {
 
 class PgExporter {
  public:
@@ -49,7 +58,7 @@ class PgExporter {
   Options opts_;
   Roster roster_;
   std::unique_ptr<Schedule> schedule_;
-  std::unique_ptr<pqxx::connection_base> conn_;
+  std::unique_ptr<pqxx::connection_base, ConnectionDeleter> conn_;
 };
 
 }  // namespace titip::aggregator::pg
