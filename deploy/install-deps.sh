@@ -23,6 +23,7 @@ PKGS=(
   chromium  # web: the status board's browser test (playwright-core from npm drives it)
   libsodium-dev  # security: end-to-end origin signatures (Ed25519 seals)
   libclang-rt-14-dev llvm  # sanitizers: ASan/UBSan/libFuzzer runtimes (only Recommended by clang), llvm-symbolizer
+  ninja-build lld  # sanitizers: the clang test build (build-san/) uses Ninja and links with lld
 )
 
 missing=()

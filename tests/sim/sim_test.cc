@@ -46,9 +46,11 @@ TEST(SimDistrict, SameSeedSameRunOtherSeedOtherRun) {
 }
 
 // The whole district for a week (ctest also runs the titip-sim binary on seed 2).
+// A week of the district (one day in the sanitizer build: tests/sim/CMakeLists.txt).
 TEST(SimDistrict, FullWeekFixedSeed) {
   DistrictOptions o;
   o.seed = 1;
+  o.days = TITIP_SIM_DISTRICT_DAYS;
   SimResult r = Simulation(MakeDistrict(o)).Run();
   EXPECT_TRUE(r.ok()) << Explain(r);
   EXPECT_EQ(r.gateways, 41u);
