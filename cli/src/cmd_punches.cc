@@ -1,35 +1,21 @@
 // `titipctl punches`: every stored punch as JSON lines or CSV (SPEC §9), filtered by the
 // device's local date and by unit.
-#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "context.h"
+#include "punch_json.h"
 #include "titip/common/civil_time.h"
 
 namespace titip::cli {
 namespace {
 
-std::string Hex16(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 nlohmann::json PunchJson(const wire::Punch& p, storage::PunchState st) {
-  nlohmann::json j = {{"origin", p.origin()},
-                      {"epoch", Hex16(p.epoch())},
-                      {"seq", p.seq()},
-                      {"terminal", p.terminal()},
-                      {"pin", p.pin()},
-                      {"time", FormatCivil(p.device_time())},
-                      {"status", p.status()},
-                      {"verify", p.verify()},
-                      {"workcode", p.workcode()},
-                      {"received_at", FormatRfc3339Utc(WallTime(p.received_at_ms()))},
-                      {"unit", p.unit()},
-                      {"state", storage::StateName(st)},
-                      {"received_at_ms", p.received_at_ms()}};
+  nlohmann::json j = PunchIdentityJson(p);
+  j["workcode"] = p.workcode();
+  j["received_at"] = FormatRfc3339Utc(WallTime(p.received_at_ms()));
+  j["state"] = storage::StateName(st);
+  j["received_at_ms"] = p.received_at_ms();
   // Only the sink stamps its arrival; with the origin's intake time it gives the delay.
   if (p.stored_at_ms() != 0) j["stored_at_ms"] = p.stored_at_ms();
   return j;

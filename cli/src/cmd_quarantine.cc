@@ -2,37 +2,24 @@
 // origin signature did not check out (issue 6): altered or invented by a relay, or from a
 // gateway with no registered signing key. JSON lines (--json) or a table, oldest key first.
 // Read-only: works while the daemon runs.
-#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "context.h"
+#include "punch_json.h"
 #include "titip/common/civil_time.h"
 
 namespace titip::cli {
 namespace {
 
-std::string Hex16(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 nlohmann::json QuarantineJson(const wire::Quarantined& q) {
   const wire::Punch& p = q.punch();
-  return {{"origin", p.origin()},
-          {"epoch", Hex16(p.epoch())},
-          {"seq", p.seq()},
-          {"terminal", p.terminal()},
-          {"pin", p.pin()},
-          {"time", FormatCivil(p.device_time())},
-          {"status", p.status()},
-          {"verify", p.verify()},
-          {"unit", p.unit()},
-          {"reason", q.reason()},
-          {"via", q.via()},
-          {"times", q.times()},
-          {"quarantined_at", FormatRfc3339Utc(WallTime(q.received_at_ms()))}};
+  nlohmann::json j = PunchIdentityJson(p);
+  j["reason"] = q.reason();
+  j["via"] = q.via();
+  j["times"] = q.times();
+  j["quarantined_at"] = FormatRfc3339Utc(WallTime(q.received_at_ms()));
+  return j;
 }
 
 }  // namespace
