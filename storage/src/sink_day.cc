@@ -64,12 +64,8 @@ Status Store::Impl::PutSinkDay(const wire::Punch& p, std::string_view punch_key)
 Status Store::Impl::BuildSinkDay() {
   while (!sinkday_ready) {
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env, nullptr, 0, &txn);
-    if (rc == MDB_MAP_RESIZED) {
-      if (Status s = AdoptForeignResize(); !s.ok()) return s;
-      continue;
-    }
-    if (rc) return MdbError(rc, "begin on store " + opts.dir);
+    if (Status s = BeginTxn(0, &txn); !s.ok()) return s;
+    int rc = 0;
     bool created = false;
     if (!has_sinkday) {
       rc = mdb_dbi_open(txn, kSinkDayTable, MDB_CREATE, &sinkday);

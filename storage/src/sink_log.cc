@@ -35,13 +35,8 @@ int Backfill(MDB_txn* txn, MDB_dbi punch, MDB_dbi sinklog, uint64_t* logged) {
 Status Store::Impl::OpenSinkLog() {
   for (;;) {
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env, nullptr, opts.read_only ? MDB_RDONLY : 0, &txn);
-    if (rc == MDB_MAP_RESIZED) {
-      if (Status s = AdoptForeignResize(); !s.ok()) return s;
-      continue;
-    }
-    if (rc) return MdbError(rc, "begin on store " + opts.dir);
-    rc = mdb_dbi_open(txn, kSinkLogTable, 0, &sinklog);
+    if (Status s = BeginTxn(opts.read_only ? MDB_RDONLY : 0, &txn); !s.ok()) return s;
+    int rc = mdb_dbi_open(txn, kSinkLogTable, 0, &sinklog);
     if (rc == 0 || (rc == MDB_NOTFOUND && opts.read_only)) {
       has_sinklog = rc == 0;
       rc = mdb_txn_commit(txn);  // keeps the handle

@@ -82,6 +82,9 @@ class Store::Impl {
 
   Status Grow(size_t new_size);  // takes the resize lock exclusively
   Status AdoptForeignResize();   // another process grew the map
+  // Begins a top-level transaction (`flags`: 0 or MDB_RDONLY), adopting a map another process
+  // grew first. Not for WriteBatch, which holds the resize lock around its transaction.
+  Status BeginTxn(unsigned flags, MDB_txn** txn);
   bool IsOwn(std::string_view origin, uint64_t e) const { return origin == node_id && e == epoch; }
 
   StoreOptions opts;

@@ -82,6 +82,17 @@ Status Store::Impl::Grow(size_t new_size) {
   return Status::Ok();
 }
 
+Status Store::Impl::BeginTxn(unsigned flags, MDB_txn** txn) {
+  for (;;) {
+    int rc = mdb_txn_begin(env, nullptr, flags, txn);
+    if (rc == MDB_MAP_RESIZED) {
+      if (Status s = AdoptForeignResize(); !s.ok()) return s;
+      continue;
+    }
+    return rc ? MdbError(rc, "begin on store " + opts.dir) : Status::Ok();
+  }
+}
+
 Status Store::Impl::AdoptForeignResize() {
   std::unique_lock lock(resize_mu);
   int rc = mdb_env_set_mapsize(env, 0);

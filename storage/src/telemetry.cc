@@ -54,13 +54,8 @@ Status Store::Impl::CreateOptionalTable(const char* name, MDB_dbi* dbi, bool* ha
   if (*has) return Status::Ok();
   for (;;) {
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(env, nullptr, 0, &txn);
-    if (rc == MDB_MAP_RESIZED) {
-      if (Status s = AdoptForeignResize(); !s.ok()) return s;
-      continue;
-    }
-    if (rc) return MdbError(rc, "begin on store " + opts.dir);
-    rc = mdb_dbi_open(txn, name, MDB_CREATE, dbi);
+    if (Status s = BeginTxn(0, &txn); !s.ok()) return s;
+    int rc = mdb_dbi_open(txn, name, MDB_CREATE, dbi);
     if (rc == 0) {
       rc = mdb_txn_commit(txn);  // ends the txn either way
     } else {
