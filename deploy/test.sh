@@ -15,7 +15,7 @@ cores="$(nproc 2>/dev/null || echo 2)"
 
 if [[ ${1:-} == --plain ]]; then
   shift
-  TITIP_TESTS=ON "$root/deploy/build.sh"
+  "$root/deploy/build.sh"
   cd "$root/build"
   exec ctest --output-on-failure --timeout 600 -j"$jobs" "$@"
 fi
