@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -155,6 +156,17 @@ bool WaitFor(const std::function<bool()>& pred, int timeout_ms) {
     if (clock.Mono() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+bool WaitForFrozen(const Process& p, const std::function<bool()>& pred, int timeout_ms) {
+  return WaitFor(
+      [&] {
+        p.Signal(SIGCONT);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        p.Signal(SIGSTOP);
+        return pred();
+      },
+      timeout_ms);
 }
 
 std::vector<nlohmann::json> Punches(const std::string& state_dir) {

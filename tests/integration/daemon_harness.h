@@ -54,6 +54,11 @@ RunResult Run(const std::vector<std::string>& argv);
 // Polls `pred` every 50 ms until it holds or `timeout_ms` passes.
 bool WaitFor(const std::function<bool()>& pred, int timeout_ms);
 
+// Lets `p` run in 20 ms slices and freezes it (SIGSTOP) before each check of `pred`, so a slow
+// check (titipctl under ASan on a busy machine) cannot let a transfer run to its end unseen.
+// Returns true with `p` still frozen once `pred` holds: kill it, or SIGCONT it.
+bool WaitForFrozen(const Process& p, const std::function<bool()>& pred, int timeout_ms);
+
 // `titipctl --state-dir DIR punches --json`, one object per line.
 std::vector<nlohmann::json> Punches(const std::string& state_dir);
 nlohmann::json Queue(const std::string& state_dir);

@@ -89,11 +89,12 @@ TEST_F(EndToEnd, AggregatorKilledMidTransferStillExactlyOnce) {
   size_t n = ImportPunches(600, 28);  // ~34,000 punches: long enough to be cut mid-way
   Process agg = StartAggregator();
   Process gw = StartGateway();
-  ASSERT_TRUE(WaitFor([&] { return Punches(dir_ + "/agg").size() > 2000; }, 60000));
+  size_t before = 0;
+  ASSERT_TRUE(WaitForFrozen(
+      agg, [&] { return (before = Punches(dir_ + "/agg").size()) > 2000; }, 60000));
   agg.Signal(SIGKILL);
   agg.Wait(5000);
-  size_t before = Punches(dir_ + "/agg").size();
-  EXPECT_LT(before, n) << "transfer finished before the kill; the test proves nothing";
+  ASSERT_LT(before, n) << "transfer finished before the kill; the test proves nothing";
   Process agg2 = StartAggregator();
   ASSERT_TRUE(WaitFor([&] { return GatewayDrained(); }, 120000)) << Queue(dir_ + "/gw").dump();
   ExpectExactlyOnce(n);

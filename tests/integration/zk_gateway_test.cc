@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -81,15 +82,19 @@ TEST_F(ZkGateway, FiveThousandPunchesExactlyOnceAcrossGatewayRestartAndSkewShows
   ASSERT_GE(served.size(), 4900u);
   Process agg = Process::Start({BinPath("titip-aggregator"), "--config", dir_ + "/agg.toml"},
                                dir_ + "/agg.log");
+  size_t before = 0;
   {
     Process gw = StartGateway();
-    ASSERT_TRUE(WaitFor([&] { return Punches(dir_ + "/agg").size() > 500; }, 60000))
+    ASSERT_TRUE(WaitForFrozen(
+        agg, [&] { return (before = Punches(dir_ + "/agg").size()) > 500; }, 120000))
         << ReadFile(dir_ + "/gw.log");
     gw.Signal(SIGKILL);
     gw.Wait(5000);
+    agg.Signal(SIGCONT);
   }
-  size_t before = Punches(dir_ + "/agg").size();
-  EXPECT_LT(before, served.size()) << "transfer finished before the kill; proves nothing";
+  ASSERT_LT(before, served.size()) << "transfer finished before the kill; proves nothing";
+  std::cout << "gateway killed with " << before << " of " << served.size()
+            << " punches at the aggregator\n";
   Process gw = StartGateway();
   ASSERT_TRUE(WaitFor([&] { return Punches(dir_ + "/agg").size() >= served.size(); }, 90000))
       << Punches(dir_ + "/agg").size() << " of " << served.size();
