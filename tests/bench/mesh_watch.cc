@@ -5,8 +5,9 @@
 // --poll-ms. Prints, as Unix seconds with millisecond digits, when
 //   sink     the aggregator's store holds >= --punches punches (its commits are synced: the
 //            comparable end to "the MQTT subscriber has every message"),
-//   custody  the gateway's queue is empty (the relay holds every punch durably),
-//   done     the gateway's undelivered count is 0 (every end-to-end receipt is home),
+//   custody  the gateway holds >= --punches and its queue is empty (the relay holds every
+//            punch durably),
+//   done     the same with undelivered == 0 (every end-to-end receipt is home),
 // one line each, in the order they happen, then exits 0; exits 1 on --timeout-s. With
 // --trace-ms T it also writes a timeline to stderr every T ms: seconds since its start, the
 // aggregator's punches, the gateway's queued and undelivered.
@@ -68,7 +69,7 @@ int main(int argc, char** argv) {
   const titip::MonoTime start = clock.Mono();
   const auto deadline = start + std::chrono::seconds(timeout_s);
   titip::MonoTime next_trace = start;
-  bool sink = false, custody = false, done = false;
+  bool sink = false, custody = false, done = false, holds_all = false;
   while (!(sink && custody && done)) {
     if (clock.Mono() > deadline) {
       std::fprintf(stderr, "mesh_watch: timed out (sink %d, custody %d, done %d)\n", sink, custody,
@@ -86,8 +87,11 @@ int main(int argc, char** argv) {
     }
     if (!custody || !done || trace) {
       auto c = g->GetCounters();
-      if (c.ok() && !custody && c->queued == 0) Print("custody", clock), custody = true;
-      if (c.ok() && !done && c->undelivered == 0) Print("done", clock), done = true;
+      // Into a running gateway the punches arrive after we start: its empty queue means
+      // nothing until it has held them all (records stay after delivery, so this latches).
+      if (c.ok() && c->punches >= punches) holds_all = true;
+      if (holds_all && !custody && c->queued == 0) Print("custody", clock), custody = true;
+      if (holds_all && !done && c->undelivered == 0) Print("done", clock), done = true;
       if (trace) {
         std::fprintf(stderr, " gateway queued %llu undelivered %llu\n",
                      c.ok() ? static_cast<unsigned long long>(c->queued) : 0ull,

@@ -10,7 +10,10 @@
 #     run: zmq_ceiling_bench (raw DEALER→ROUTER, windowed ack, no persistence) with the same
 #     number of 90-byte messages, and with 1,000 punches per message. --runs runs, median.
 #     Environment: MESH_TRACE_MS=T prints a timeline every T ms; E2E_LINK='k = v' adds
-#     [link] keys to the three nodes.
+#     [link] keys to the three nodes; E2E_RUNNING=1 measures a running mesh instead: all
+#     three daemons up and linked, an empty gateway store, the clock from the start of
+#     `titipctl import` into the running gateway (as Mosquitto's runs start with the brokers
+#     up and the clock at the publisher's start).
 #  2. bytes on the wire per punch, gateway → aggregator (one hop), bundle_max_punches 1, 100,
 #     1000: TCP payload bytes of the aggregator's socket, both directions (`ss -tin`
 #     bytes_received + bytes_acked), sampled before and after importing into the running
@@ -226,10 +229,15 @@ e2e() {
     node_toml diskominfo "$d/relay" "$rp" bkpsdm "$ap" "$(metrics_toml "$mr")" >"$d/relay.toml"
     { node_toml kec-sekernan "$d/gw" "" diskominfo "$rp" "$(metrics_toml "$mg")"
       terminal_toml E2E0000000001; } >"$d/gw.toml"
-    n=$(import "$d/gw.toml" "$att" E2E0000000001)
+    local running=${E2E_RUNNING:-0} g
+    if [ "$running" = 1 ]; then n=$(grep -c . "$att"); else n=$(import "$d/gw.toml" "$att" E2E0000000001); fi
     start e2e$r-agg titip-aggregator "$d/agg.toml"; local a=$LAST
     start e2e$r-relay titip-relay "$d/relay.toml"; local rl=$LAST
     wait_file "$d/agg/runtime.json"; wait_up "$d/relay"
+    if [ "$running" = 1 ]; then
+      start e2e$r-gw titip-gateway "$d/gw.toml"; g=$LAST
+      wait_file "$d/gw/runtime.json"; wait_up "$d/gw"
+    fi
     # End detection: mesh_watch polls both stores read-only every 2 ms (a titipctl poll is a
     # process start, tens of ms) and prints when the aggregator holds all N, when the gateway's
     # queue is empty and when its last receipt is home.
@@ -240,7 +248,12 @@ e2e() {
     PIDS+=("$wpid")
     sleep 0.2  # the watcher has opened both stores
     t0=$(now)
-    start e2e$r-gw titip-gateway "$d/gw.toml"; local g=$LAST
+    if [ "$running" = 1 ]; then
+      local added; added=$(import "$d/gw.toml" "$att" E2E0000000001)
+      [ "$added" = "$n" ] || log "warning: imported $added punches, expected $n"
+    else
+      start e2e$r-gw titip-gateway "$d/gw.toml"; g=$LAST
+    fi
     wait "$wpid" || log "e2e run $r: watcher failed: $(tail -1 "$d/watch.err")"
     [ "${MESH_TRACE_MS:-0}" = 0 ] || cat "$d/watch.err" >&2  # the timeline, on request
     local keep=() p; for p in "${PIDS[@]}"; do [ "$p" = "$wpid" ] || keep+=("$p"); done
@@ -301,7 +314,9 @@ e2e() {
   echo "| raw ZeroMQ, 1 punch (90 B) a message, window 1000, cumulative ack | $mz | $(join_list "${zs[@]}") | $(div "$mz" "$mt" 0)× |"
   echo "| raw ZeroMQ, 1000 punches (90 kB) a message, window 4 | $mb | $(join_list "${zb[@]}") | $(div "$mb" "$mt" 0)× |"
   echo
-  echo "Per run, seconds from gateway start until queued == 0 at the gateway / until the" \
+  local from="gateway start"
+  [ "${E2E_RUNNING:-0}" = 1 ] && from="the start of the import into the running gateway"
+  echo "Per run, seconds from $from until queued == 0 at the gateway / until the" \
        "aggregator holds all / until undelivered == 0 (mesh_watch, 2 ms polls):" \
        "$(join_list "${tq[@]}"). Stored at the aggregator: $(join_list "${ok[@]}") of $n."
   echo "Peak RSS (VmHWM, kB) gateway/relay/aggregator per run: $(join_list "${hw[@]}")."
