@@ -57,6 +57,29 @@ std::string NaturalKey(const wire::Punch& p) {
   return s;
 }
 
+std::string NaturalIndexKey(const wire::Punch& p) {
+  std::string s;
+  PutU64BE(&s, static_cast<uint64_t>(p.device_time()) ^ (1ull << 63));
+  s.push_back(static_cast<char>(p.terminal().size()));
+  s.append(p.terminal());
+  s.push_back(static_cast<char>(p.pin().size()));
+  s.append(p.pin());
+  PutU64BE(&s, p.verify());
+  return s;
+}
+
+std::optional<std::string> NaturalIndexKeyFromV1(std::string_view v1) {
+  if (v1.empty() || static_cast<uint8_t>(v1[0]) >= 0x80) return std::nullopt;
+  size_t n = static_cast<uint8_t>(v1[0]);
+  if (v1.size() < 2 + n) return std::nullopt;
+  size_t m = static_cast<uint8_t>(v1[1 + n]);
+  if (v1.size() != 2 + n + m + 16) return std::nullopt;
+  std::string s(v1.substr(2 + n + m, 8));  // device time
+  s.append(v1.substr(0, 2 + n + m));       // terminal, PIN with their lengths
+  s.append(v1.substr(2 + n + m + 8, 8));   // verify
+  return s;
+}
+
 std::string EncodePunchValue(PunchState state, uint64_t qseq, std::string_view body) {
   std::string s;
   s.reserve(9 + body.size());

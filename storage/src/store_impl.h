@@ -49,6 +49,10 @@ class Store::Impl {
   // sink_day.cc: opens the day index inside the open transaction (never creates it), and on
   // a writable open creates it and backfills it from the punch table in bounded chunks.
   Status OpenSinkDay(MDB_txn* txn);
+  // natural_migrate.cc: rewrites a v1 natural table time-major in bounded chunks, each its own
+  // transaction; the last one sets layout_version 2. Resumes after a crash: v1 keys sort first.
+  Status MigrateNaturalIndex();
+  bool natural_v1 = false;  // a layout v1 store whose natural table is not yet all rewritten
   Status BuildSinkDay();
   // Inside the current write transaction: indexes a punch just stored at the sink.
   Status PutSinkDay(const wire::Punch& p, std::string_view punch_key);

@@ -164,7 +164,10 @@ Status Store::Impl::LoadOrInitMeta() {
     return Status::Corruption(opts.dir + " has no titip version record: not a titip store");
   }
   if (!s.ok()) return s;
-  if (version != kLayoutVersion) {
+  // A v1 store differs only in its natural table's key order: nothing that reads reads it, and
+  // a writable open rewrites it (MigrateNaturalIndex) before the store is used.
+  natural_v1 = version == 1;
+  if (version != kLayoutVersion && !natural_v1) {
     return Status::Precondition(opts.dir + " has store layout version " + std::to_string(version) +
                                 "; this build reads version " + std::to_string(kLayoutVersion));
   }
@@ -188,6 +191,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   Status s = impl->OpenEnv();
   if (s.ok()) s = impl->LoadOrInitMeta();
   if (s.ok()) s = impl->OpenSinkLog();
+  if (s.ok() && !options.read_only && impl->natural_v1) s = impl->MigrateNaturalIndex();
   if (s.ok() && !options.read_only) s = impl->BuildSinkDay();
   if (!s.ok()) return s;
   return std::unique_ptr<Store>(new Store(std::move(impl)));

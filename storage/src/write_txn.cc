@@ -48,6 +48,17 @@ Status Dequeue(Store::Impl* im, MetaCounters* c, const std::string& key, const P
   return s;
 }
 
+// Looks a punch up in the natural table. New keys are always time-major (v2); while a v1
+// store's rewrite is unfinished (natural_migrate.cc) the punch may still sit under its v1 key.
+Status FindNatural(Store::Impl* im, const wire::Punch& p, const std::string& nk, bool* found) {
+  std::string_view existing;
+  Status s = im->Get(im->wtxn, im->natural, nk, &existing, found);
+  if (s.ok() && !*found && im->natural_v1) {
+    s = im->Get(im->wtxn, im->natural, NaturalKey(p), &existing, found);
+  }
+  return s;
+}
+
 }  // namespace
 
 Status WriteTxn::AppendLocal(std::vector<wire::Punch>* punches, IntakeOutcome* out) {
@@ -64,10 +75,9 @@ Status WriteTxn::AppendLocal(std::vector<wire::Punch>* punches, IntakeOutcome* o
       ++out->rejected;
       continue;
     }
-    std::string nk = NaturalKey(p);
-    std::string_view existing;
+    std::string nk = NaturalIndexKey(p);
     bool found = false;
-    if (!(s = im->Get(im->wtxn, im->natural, nk, &existing, &found)).ok()) return s;
+    if (!(s = FindNatural(im, p, nk, &found)).ok()) return s;
     if (found) {
       ++out->duplicates;
       continue;
@@ -120,8 +130,8 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
       ++out->added;
       continue;
     }
-    std::string nk = NaturalKey(p);
-    if (!(s = im->Get(im->wtxn, im->natural, nk, &existing, &found)).ok()) return s;
+    std::string nk = NaturalIndexKey(p);
+    if (!(s = FindNatural(im, p, nk, &found)).ok()) return s;
     if (found) {  // same punch under another identity (e.g. a re-flashed gateway re-pulled it)
       s = im->Put(im->punch, key, EncodePunchValue(PunchState::kAlias, 0, {}));
       ++out->duplicates;

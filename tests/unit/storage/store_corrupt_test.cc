@@ -23,17 +23,6 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// Copies fixture `name` (data.mdb only) into a fresh directory under `tmp`.
-std::string CopyFixture(const TempDir& tmp, const std::string& name) {
-  const std::string src = std::string(TITIP_FIXTURES_DIR) + "/store/" + name + "/data.mdb";
-  EXPECT_TRUE(fs::exists(src)) << src;
-  EXPECT_FALSE(fs::exists(fs::path(src).parent_path() / "lock.mdb")) << "lock.mdb committed";
-  const std::string dir = tmp.Sub(name);
-  fs::create_directories(dir);
-  fs::copy_file(src, dir + "/data.mdb");
-  return dir;
-}
-
 struct ChildOutcome {
   bool crashed = true;
   Code code = Code::kOk;

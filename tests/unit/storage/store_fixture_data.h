@@ -3,12 +3,25 @@
 // them back. Changing anything here means the fixtures no longer match: that is the point.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "store_test_util.h"
 
 namespace titip::storage::testing {
+
+// Copies fixture `name` (data.mdb only) into a fresh directory under `tmp`.
+inline std::string CopyFixture(const TempDir& tmp, const std::string& name) {
+  namespace fs = std::filesystem;
+  const std::string src = std::string(TITIP_FIXTURES_DIR) + "/store/" + name + "/data.mdb";
+  EXPECT_TRUE(fs::exists(src)) << src;
+  EXPECT_FALSE(fs::exists(fs::path(src).parent_path() / "lock.mdb")) << "lock.mdb committed";
+  const std::string dir = tmp.Sub(name);
+  fs::create_directories(dir);
+  fs::copy_file(src, dir + "/data.mdb");
+  return dir;
+}
 
 inline constexpr char kFixtureNode[] = "gw-fixture";
 // Epoch the v1_valid fixture was created with (random at creation; recorded here).

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "fixture_compact.h"
 #include "store_fixture_data.h"
 
 namespace titip::storage::testing {
@@ -53,15 +54,6 @@ std::vector<Seen> AllTelemetry(Store& store) {
   });
   EXPECT_TRUE(s.ok()) << s.ToString();
   return out;
-}
-
-// Copies fixture `name` (data.mdb only) into a fresh directory under `tmp`.
-std::string CopyFixture(const TempDir& tmp, const std::string& name) {
-  const std::string src = std::string(TITIP_FIXTURES_DIR) + "/store/" + name + "/data.mdb";
-  const std::string dir = tmp.Sub(name);
-  fs::create_directories(dir);
-  fs::copy_file(src, dir + "/data.mdb");
-  return dir;
 }
 
 StoreOptions ReadOnly(const std::string& dir) {
@@ -206,21 +198,6 @@ TEST(StoreTelemetry, OldStoreOpensReadOnlyWithNoTelemetry) {
   EXPECT_EQ(AllTelemetry(*ro).size(), 1u);
   EXPECT_EQ(AllPunches(*ro).size(), 5u);
   EXPECT_EQ(ro->epoch(), kFixtureEpoch);
-}
-
-// A copy of v1_valid without free pages (a compacting mdb_env_copy2): opened with the map at its
-// file size, the map is exactly full and adding the table needs room it does not have.
-std::string CompactFixture(const TempDir& tmp) {
-  std::string src = CopyFixture(tmp, "v1_valid");
-  std::string dst = tmp.Sub("compact");
-  fs::create_directories(dst);
-  MDB_env* env = nullptr;
-  EXPECT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  EXPECT_EQ(mdb_env_open(env, src.c_str(), MDB_RDONLY, 0640), 0);
-  EXPECT_EQ(mdb_env_copy2(env, dst.c_str(), MDB_CP_COMPACT), 0);
-  mdb_env_close(env);
-  return dst;
 }
 
 // Adding the table must never stop a full old store from opening: draining it comes first.

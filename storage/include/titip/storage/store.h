@@ -22,7 +22,9 @@
 
 namespace titip::storage {
 
-inline constexpr uint32_t kLayoutVersion = 1;
+// v2: the natural table is keyed time-major (storage/src/codec.h). A writable open of a v1
+// store rewrites that table once (natural_migrate.cc); older builds refuse a v2 store.
+inline constexpr uint32_t kLayoutVersion = 2;
 // Telemetry bounds (WriteTxn::PutTelemetry): a node has a handful of terminals; 64 leaves room
 // and keeps one record a few KiB. A day covers any NTP correction; beyond it the clock was wrong.
 inline constexpr int kMaxTelemetryTerminals = 64;
