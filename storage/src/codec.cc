@@ -45,12 +45,19 @@ std::optional<PunchKey> DecodePunchKey(std::string_view b) {
 
 PunchKey KeyOf(const wire::Punch& p) { return {p.origin(), p.epoch(), p.seq()}; }
 
+namespace {
+// [u8 n][terminal][u8 n][PIN]: the identity part both natural key layouts share.
+void PutTerminalPin(std::string* s, const wire::Punch& p) {
+  s->push_back(static_cast<char>(p.terminal().size()));
+  s->append(p.terminal());
+  s->push_back(static_cast<char>(p.pin().size()));
+  s->append(p.pin());
+}
+}  // namespace
+
 std::string NaturalKey(const wire::Punch& p) {
   std::string s;
-  s.push_back(static_cast<char>(p.terminal().size()));
-  s.append(p.terminal());
-  s.push_back(static_cast<char>(p.pin().size()));
-  s.append(p.pin());
+  PutTerminalPin(&s, p);
   // Flip the sign bit so negative civil times would still sort before positive ones.
   PutU64BE(&s, static_cast<uint64_t>(p.device_time()) ^ (1ull << 63));
   PutU64BE(&s, p.verify());
@@ -60,10 +67,7 @@ std::string NaturalKey(const wire::Punch& p) {
 std::string NaturalIndexKey(const wire::Punch& p) {
   std::string s;
   PutU64BE(&s, static_cast<uint64_t>(p.device_time()) ^ (1ull << 63));
-  s.push_back(static_cast<char>(p.terminal().size()));
-  s.append(p.terminal());
-  s.push_back(static_cast<char>(p.pin().size()));
-  s.append(p.pin());
+  PutTerminalPin(&s, p);
   PutU64BE(&s, p.verify());
   return s;
 }

@@ -74,14 +74,22 @@ std::string ToV2(const std::string& v1) {
   return v1.substr(ids, 8) + v1.substr(0, ids) + v1.substr(ids + 8, 8);
 }
 
+// Opens the store in `dir` for writing and offers it the five fixture punches.
+IntakeOutcome AppendFixture(const std::string& dir) {
+  ManualClock clock;
+  IntakeOutcome out;
+  auto store = OpenOrFail(Options(dir, kFixtureNode), clock);
+  EXPECT_NE(store, nullptr);
+  if (!store) return out;
+  std::vector<wire::Punch> punches = FixturePunches(0);
+  Status s = store->Write(AppendOp(&punches, &out));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
 // All five fixture punches, offered again, are recognised as already there.
 void ExpectFixtureDeduped(const std::string& dir) {
-  ManualClock clock;
-  auto store = OpenOrFail(Options(dir, kFixtureNode), clock);
-  ASSERT_NE(store, nullptr);
-  std::vector<wire::Punch> again = FixturePunches(0);
-  IntakeOutcome out;
-  ASSERT_TRUE(store->Write(AppendOp(&again, &out)).ok());
+  IntakeOutcome out = AppendFixture(dir);
   EXPECT_EQ(out.duplicates, 5u);
   EXPECT_EQ(out.added, 0u);
 }
@@ -171,18 +179,28 @@ TEST(NaturalMigration, AV1StoreAtItsMapCapOpensDedupesAndIsRewrittenWhenThereIsR
   ExpectFixtureDeduped(dir);
 }
 
+// A v1 key that does not parse is damage: the writable open refuses with a clear error naming
+// the store, rather than dropping the entry (its punch would lose its dedupe) or crashing.
+TEST(NaturalMigration, ADamagedV1KeyRefusesTheOpenNamingTheStore) {
+  TempDir tmp;
+  std::string dir = CopyFixture(tmp, "v1_valid");
+  ASSERT_TRUE(WithRawTxn(dir, [](MDB_txn* txn, MDB_dbi natural, MDB_dbi) {
+    std::string bad = "\x05" "ABC";  // says 5 bytes of terminal, has 3
+    MDB_val k{bad.size(), bad.data()}, v{3, const_cast<char*>("xyz")};
+    return mdb_put(txn, natural, &k, &v, 0);
+  }));
+  ManualClock clock;
+  auto r = Store::Open(Options(dir, kFixtureNode), clock);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCorruption) << r.status().ToString();
+  EXPECT_NE(r.status().message().find(dir), std::string::npos) << r.status().message();
+  EXPECT_EQ(ReadRaw(dir).layout_version, 1u) << "a refused rewrite must leave the store as v1";
+}
+
 TEST(NaturalMigration, ANewStoreIsV2AndDedupesByTheTimeMajorKey) {
   TempDir tmp;
   std::string dir = tmp.Sub("new");
-  ManualClock clock;
-  {
-    auto store = OpenOrFail(Options(dir, kFixtureNode), clock);
-    ASSERT_NE(store, nullptr);
-    std::vector<wire::Punch> first = FixturePunches(0);
-    IntakeOutcome out;
-    ASSERT_TRUE(store->Write(AppendOp(&first, &out)).ok());
-    ASSERT_EQ(out.added, 5u);
-  }
+  ASSERT_EQ(AppendFixture(dir).added, 5u);
   RawTables t = ReadRaw(dir);
   EXPECT_EQ(t.layout_version, kLayoutVersion);
   ASSERT_EQ(t.natural.size(), 5u);
