@@ -57,6 +57,8 @@ bool WaitFor(const std::function<bool()>& pred, int timeout_ms);
 // Lets `p` run in 20 ms slices and freezes it (SIGSTOP) before each check of `pred`, so a slow
 // check (titipctl under ASan on a busy machine) cannot let a transfer run to its end unseen.
 // Returns true with `p` still frozen once `pred` holds: kill it, or SIGCONT it.
+// `pred` must not open `p`'s store: a process frozen inside LMDB's env setup or reader-slot
+// registration holds a lock that titipctl would wait on forever (stop 14's CI hang).
 bool WaitForFrozen(const Process& p, const std::function<bool()>& pred, int timeout_ms);
 
 // `titipctl --state-dir DIR punches --json`, one object per line.

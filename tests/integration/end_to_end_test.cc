@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <iostream>
+
 #include "daemon_harness.h"
 
 namespace titip::testing {
@@ -90,11 +92,15 @@ TEST_F(EndToEnd, AggregatorKilledMidTransferStillExactlyOnce) {
   Process agg = StartAggregator();
   Process gw = StartGateway();
   size_t before = 0;
+  // The sender is frozen while the aggregator is counted (never the store being read: see
+  // WaitForFrozen); the aggregator is then killed with the gateway's window still in flight.
   ASSERT_TRUE(WaitForFrozen(
-      agg, [&] { return (before = Punches(dir_ + "/agg").size()) > 2000; }, 60000));
+      gw, [&] { return (before = Punches(dir_ + "/agg").size()) > 2000; }, 60000));
   agg.Signal(SIGKILL);
   agg.Wait(5000);
+  gw.Signal(SIGCONT);
   ASSERT_LT(before, n) << "transfer finished before the kill; the test proves nothing";
+  std::cout << "aggregator killed with " << before << " of " << n << " punches stored\n";
   Process agg2 = StartAggregator();
   ASSERT_TRUE(WaitFor([&] { return GatewayDrained(); }, 120000)) << Queue(dir_ + "/gw").dump();
   ExpectExactlyOnce(n);
