@@ -21,7 +21,7 @@ Status Store::Impl::MigrateNaturalIndex() {
   while (natural_v1) {
     MDB_txn* txn = nullptr;
     if (Status s = BeginTxn(0, &txn); !s.ok()) return s;
-    wtxn = txn;
+    SetWriteTxn(txn);
     map_full = false;
     std::vector<std::pair<std::string, std::string>> batch;  // v1 key, value
     MDB_cursor* cur = nullptr;
@@ -49,7 +49,7 @@ Status Store::Impl::MigrateNaturalIndex() {
     }
     const bool done = s.ok() && batch.size() < kChunk;
     if (done) s = PutMetaU64("layout_version", kLayoutVersion);
-    wtxn = nullptr;
+    SetWriteTxn(nullptr);
     if (s.ok()) {
       rc = mdb_txn_commit(txn);
       if (rc) s = MdbError(rc, "commit natural index rewrite");

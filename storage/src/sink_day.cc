@@ -78,7 +78,7 @@ Status Store::Impl::BuildSinkDay() {
     Status s = rc ? MdbError(rc, "create table sinkday") : Status::Ok();
     bool done = false;
     if (rc == 0) {
-      wtxn = txn;
+      SetWriteTxn(txn);
       map_full = false;
       has_sinkday = true;  // for PutSinkDay; undone below if this transaction fails
       std::string after;
@@ -119,7 +119,7 @@ Status Store::Impl::BuildSinkDay() {
       if (s.ok() && done) s = PutMetaU64(kReadyKey, 1);
       if (s.ok() && done && found) s = Del(meta, kResumeKey);
       if (s.ok() && !done && !last.empty()) s = Put(meta, kResumeKey, last);
-      wtxn = nullptr;
+      SetWriteTxn(nullptr);
       if (s.ok()) {
         rc = mdb_txn_commit(txn);
         if (rc) s = MdbError(rc, "commit day index");

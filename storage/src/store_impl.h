@@ -3,6 +3,7 @@
 
 #include <lmdb.h>
 
+#include <array>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -109,7 +110,19 @@ class Store::Impl {
   size_t map_size = 0;
   std::shared_mutex resize_mu;  // shared while any txn is open in this process
   std::mutex write_mu;          // one WriteBatch at a time in this process
-  MDB_txn* wtxn = nullptr;      // the open write (or nested) transaction
+  MDB_txn* wtxn = nullptr;      // the open write (or nested) transaction: set via SetWriteTxn
+  // Put, Get and Del inside wtxn go through one cursor per table, kept for the transaction's
+  // life: consecutive keys (a bundle's seqs, the queue's qseqs, a sink commit's times) then
+  // search one leaf page instead of descending from the root through the dirty-page list, as
+  // mdb_put/mdb_get/mdb_del do on every call. LMDB frees write cursors when their transaction
+  // ends, so every end of wtxn must come through SetWriteTxn(nullptr) (a later transaction may
+  // reuse the address).
+  void SetWriteTxn(MDB_txn* txn) {
+    if (txn != wtxn) cursors.fill(nullptr);
+    wtxn = txn;
+  }
+  MDB_cursor* WriteCursor(MDB_dbi dbi);
+  std::array<MDB_cursor*, 20> cursors{};  // by dbi; maxdbs 16 plus LMDB's two core tables
   bool map_full = false;
   mutable std::mutex health_mu;
   Status health;

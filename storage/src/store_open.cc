@@ -133,7 +133,7 @@ Status Store::Impl::LoadOrInitMeta() {
   MDB_stat pst;
   mdb_stat(txn, punch, &pst);
   if (s.code() == Code::kNotFound && !opts.read_only && pst.ms_entries == 0) {
-    wtxn = txn;
+    SetWriteTxn(txn);
     epoch = RandomEpoch();
     node_id = opts.node_id;
     for (auto& [k, v] : {std::pair<const char*, uint64_t>{"layout_version", kLayoutVersion},
@@ -145,7 +145,7 @@ Status Store::Impl::LoadOrInitMeta() {
       if (!(s = PutMetaU64(k, v)).ok()) break;
     }
     if (s.ok()) s = Put(meta, "node_id", node_id);
-    wtxn = nullptr;
+    SetWriteTxn(nullptr);
     if (!s.ok()) {
       mdb_txn_abort(txn);
       return s;

@@ -31,16 +31,29 @@ uint64_t LiveBytes(const Store::Impl& im, MDB_txn* txn) {
 
 }  // namespace
 
+MDB_cursor* Store::Impl::WriteCursor(MDB_dbi dbi) {
+  if (!wtxn || dbi >= cursors.size()) return nullptr;
+  if (!cursors[dbi] && mdb_cursor_open(wtxn, dbi, &cursors[dbi]) != 0) cursors[dbi] = nullptr;
+  return cursors[dbi];
+}
+
 Status Store::Impl::Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags) {
   MDB_val key = Val(k), val = Val(v);
-  int rc = mdb_put(wtxn, dbi, &key, &val, flags);
+  MDB_cursor* cur = WriteCursor(dbi);
+  int rc = cur ? mdb_cursor_put(cur, &key, &val, flags) : mdb_put(wtxn, dbi, &key, &val, flags);
   if (rc == MDB_MAP_FULL) map_full = true;
   return rc ? MdbError(rc, "put") : Status::Ok();
 }
 
 Status Store::Impl::Del(MDB_dbi dbi, std::string_view k) {
-  MDB_val key = Val(k);
-  int rc = mdb_del(wtxn, dbi, &key, nullptr);
+  MDB_val key = Val(k), val;
+  int rc;
+  if (MDB_cursor* cur = WriteCursor(dbi)) {
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET);
+    if (rc == 0) rc = mdb_cursor_del(cur, 0);
+  } else {
+    rc = mdb_del(wtxn, dbi, &key, nullptr);
+  }
   if (rc == MDB_MAP_FULL) map_full = true;
   if (rc == MDB_NOTFOUND) return Status::Ok();
   return rc ? MdbError(rc, "del") : Status::Ok();
@@ -49,7 +62,8 @@ Status Store::Impl::Del(MDB_dbi dbi, std::string_view k) {
 Status Store::Impl::Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v,
                         bool* found) {
   MDB_val key = Val(k), val;
-  int rc = mdb_get(txn, dbi, &key, &val);
+  MDB_cursor* cur = txn == wtxn ? WriteCursor(dbi) : nullptr;
+  int rc = cur ? mdb_cursor_get(cur, &key, &val, MDB_SET) : mdb_get(txn, dbi, &key, &val);
   *found = rc == 0;
   if (rc == MDB_NOTFOUND) return Status::Ok();
   if (rc) return MdbError(rc, "get");
@@ -160,7 +174,7 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
     for (size_t i = 0; i < ops.size() && !im.map_full && !op_failed; ++i) {
       if (refused[i]) continue;
       if (!per_op_txn) {
-        im.wtxn = txn;
+        im.SetWriteTxn(txn);
         WriteTxn wt(&im);
         Status s = ops[i]->apply(wt);
         op_failed = !s.ok() && !im.map_full;
@@ -172,9 +186,10 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
         (*results)[i] = MdbError(rc, "begin nested");
         continue;
       }
-      im.wtxn = nested;
+      im.SetWriteTxn(nested);
       WriteTxn wt(&im);
       Status s = ops[i]->apply(wt);
+      im.SetWriteTxn(nullptr);
       if (s.ok() && !im.map_full) {
         rc = mdb_txn_commit(nested);
         if (rc == MDB_MAP_FULL)
@@ -186,7 +201,7 @@ Status Store::WriteBatch(std::vector<WriteOp*>& ops, std::vector<Status>* result
       }
       (*results)[i] = s;
     }
-    im.wtxn = nullptr;
+    im.SetWriteTxn(nullptr);
     if (op_failed) {
       mdb_txn_abort(txn);
       per_op_txn = true;
