@@ -6,7 +6,9 @@
 namespace titip::storage {
 
 void PutU64BE(std::string* out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (i * 8)) & 0xff));
+  char b[8];  // one append: this runs several times per punch at every hop
+  for (int i = 7; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
+  out->append(b, sizeof b);
 }
 
 uint64_t GetU64BE(std::string_view in) {
@@ -23,6 +25,7 @@ std::string U64Key(uint64_t v) {
 
 std::string StreamPrefix(std::string_view origin, uint64_t epoch) {
   std::string s;
+  s.reserve(1 + origin.size() + 16);  // room for the seq EncodePunchKey appends
   s.push_back(static_cast<char>(origin.size()));
   s.append(origin);
   PutU64BE(&s, epoch);
@@ -66,6 +69,7 @@ std::string NaturalKey(const wire::Punch& p) {
 
 std::string NaturalIndexKey(const wire::Punch& p) {
   std::string s;
+  s.reserve(18 + p.terminal().size() + p.pin().size());
   PutU64BE(&s, static_cast<uint64_t>(p.device_time()) ^ (1ull << 63));
   PutTerminalPin(&s, p);
   PutU64BE(&s, p.verify());

@@ -1,6 +1,7 @@
 // Private state of a Store and the small LMDB helpers its parts share.
 #pragma once
 
+#include <google/protobuf/message_lite.h>
 #include <lmdb.h>
 
 #include <array>
@@ -79,6 +80,11 @@ class Store::Impl {
 
   // Inside the current write transaction. Puts record MDB_MAP_FULL in map_full.
   Status Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags = 0);
+  // Put of `head` followed by `msg` serialized straight into the page (MDB_RESERVE), with no
+  // body string in between; `*body_bytes` gets the serialized size.
+  Status PutMessage(MDB_dbi dbi, std::string_view k, std::string_view head,
+                    const google::protobuf::MessageLite& msg, size_t* body_bytes,
+                    unsigned flags = 0);
   Status Del(MDB_dbi dbi, std::string_view k);
   // NotFound is a value here: returns false with Ok status.
   Status Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v, bool* found);

@@ -4,6 +4,8 @@
 // may overdraw the map up to twice the cap, because copy-on-write needs fresh pages to free
 // any. A failed commit makes the store refuse every later write (sticky), since it can no longer
 // prove what is on disk.
+#include <cstring>
+
 #include "codec.h"
 #include "store_impl.h"
 
@@ -43,6 +45,22 @@ Status Store::Impl::Put(MDB_dbi dbi, std::string_view k, std::string_view v, uns
   int rc = cur ? mdb_cursor_put(cur, &key, &val, flags) : mdb_put(wtxn, dbi, &key, &val, flags);
   if (rc == MDB_MAP_FULL) map_full = true;
   return rc ? MdbError(rc, "put") : Status::Ok();
+}
+
+Status Store::Impl::PutMessage(MDB_dbi dbi, std::string_view k, std::string_view head,
+                               const google::protobuf::MessageLite& msg, size_t* body_bytes,
+                               unsigned flags) {
+  *body_bytes = msg.ByteSizeLong();
+  MDB_val key = Val(k), val{head.size() + *body_bytes, nullptr};
+  MDB_cursor* cur = WriteCursor(dbi);
+  flags |= MDB_RESERVE;
+  int rc = cur ? mdb_cursor_put(cur, &key, &val, flags) : mdb_put(wtxn, dbi, &key, &val, flags);
+  if (rc == MDB_MAP_FULL) map_full = true;
+  if (rc) return MdbError(rc, "put");
+  auto* out = static_cast<uint8_t*>(val.mv_data);
+  std::memcpy(out, head.data(), head.size());
+  msg.SerializeWithCachedSizesToArray(out + head.size());
+  return Status::Ok();
 }
 
 Status Store::Impl::Del(MDB_dbi dbi, std::string_view k) {

@@ -29,12 +29,14 @@ Status SaveCounters(Store::Impl* im, const MetaCounters& c) {
   return s;
 }
 
-Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const std::string& body,
+Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const wire::Punch& p,
                unsigned flags = MDB_NOOVERWRITE) {
   uint64_t qseq = c->next_qseq++;
-  Status s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body), flags);
+  size_t body = 0;
+  Status s = im->PutMessage(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, {}), p,
+                            &body, flags);
   if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
-  c->queued_bytes += body.size();
+  c->queued_bytes += body;
   return s;
 }
 
@@ -84,7 +86,7 @@ Status WriteTxn::AppendLocal(std::vector<wire::Punch>* punches, IntakeOutcome* o
     }
     p.set_seq(c.next_seq++);
     std::string key = EncodePunchKey(KeyOf(p));
-    s = Enqueue(im, &c, key, p.SerializeAsString());
+    s = Enqueue(im, &c, key, p);
     if (s.ok()) s = im->Put(im->natural, nk, key);
     ++out->added;
   }
@@ -101,6 +103,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
   // the receipt below advances over them without looking each one up again.
   std::map<std::pair<std::string, uint64_t>, std::vector<uint64_t>> touched;
   std::optional<uint64_t> log_last;  // the sink log's tail, looked up once per call
+  wire::Punch stored;  // reused: assignment keeps the strings' buffers from the last punch
   for (const auto& p : punches) {
     if (!s.ok()) return s;
     if (!ValidatePunchFields(p).ok() || p.epoch() == 0 || p.seq() == 0) {
@@ -117,7 +120,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
         prior.state == PunchState::kForwarded) {
       // Offered again after we passed it on: its origin has no receipt for it, so the copy we
       // handed up may sit in a dead end. Carry it again; the sink dedupes.
-      s = Enqueue(im, &c, key, p.SerializeAsString(), 0);
+      s = Enqueue(im, &c, key, p, 0);
       ++out->duplicates;
       continue;
     }
@@ -126,7 +129,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
       continue;
     }
     if (role != Role::kSink) {
-      s = Enqueue(im, &c, key, p.SerializeAsString());
+      s = Enqueue(im, &c, key, p);
       ++out->added;
       continue;
     }
@@ -137,10 +140,10 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
       ++out->duplicates;
       continue;
     }
-    wire::Punch stored = p;  // the arrival time at the sink decides "terlambat kirim"
+    stored = p;  // the arrival time at the sink decides "terlambat kirim"
     stored.set_stored_at_ms(im->clock.Wall().count());
-    s = im->Put(im->punch, key,
-                EncodePunchValue(PunchState::kStored, 0, stored.SerializeAsString()));
+    size_t body = 0;
+    s = im->PutMessage(im->punch, key, EncodePunchValue(PunchState::kStored, 0, {}), stored, &body);
     if (s.ok()) s = im->Put(im->natural, nk, key);
     if (s.ok()) s = im->AppendSinkLog(key, &log_last);
     if (s.ok()) s = im->PutSinkDay(stored, key);
