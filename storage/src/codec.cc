@@ -88,12 +88,17 @@ std::optional<std::string> NaturalIndexKeyFromV1(std::string_view v1) {
   return s;
 }
 
+void EncodePunchValueTo(std::string* out, PunchState state, uint64_t qseq, std::string_view body) {
+  out->clear();
+  out->reserve(9 + body.size());
+  out->push_back(static_cast<char>(state));
+  PutU64BE(out, qseq);
+  out->append(body);
+}
+
 std::string EncodePunchValue(PunchState state, uint64_t qseq, std::string_view body) {
   std::string s;
-  s.reserve(9 + body.size());
-  s.push_back(static_cast<char>(state));
-  PutU64BE(&s, qseq);
-  s.append(body);
+  EncodePunchValueTo(&s, state, qseq, body);
   return s;
 }
 

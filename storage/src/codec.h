@@ -34,6 +34,8 @@ struct PunchValue {
   std::string_view body;
 };
 std::string EncodePunchValue(PunchState state, uint64_t qseq, std::string_view body);
+// The same into `*out`, whose buffer is reused: the write path rewrites values per punch.
+void EncodePunchValueTo(std::string* out, PunchState state, uint64_t qseq, std::string_view body);
 bool DecodePunchValue(std::string_view bytes, PunchValue* out);
 
 }  // namespace titip::storage

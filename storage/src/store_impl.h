@@ -130,6 +130,7 @@ class Store::Impl {
   MDB_cursor* WriteCursor(MDB_dbi dbi);
   std::array<MDB_cursor*, 20> cursors{};  // by dbi; maxdbs 16 plus LMDB's two core tables
   bool map_full = false;
+  std::string value_scratch;  // the writer's buffer for rewritten punch values (write_txn.cc)
   mutable std::mutex health_mu;
   Status health;
 };

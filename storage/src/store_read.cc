@@ -1,5 +1,7 @@
 // Read side of the store: short read transactions only (a long-lived reader stops LMDB from
 // reusing pages — PITFALLS), safe in another process while the daemon writes.
+#include <algorithm>
+
 #include "codec.h"
 #include "store_impl.h"
 
@@ -113,6 +115,7 @@ Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t 
   if (!rt.status().ok()) return rt.status();
   std::vector<QueuedPunch> out;
   if (max_punches == 0) return out;
+  out.reserve(std::min<size_t>(max_punches, 4096));  // a Punch moves by swap: no regrowth
   size_t bytes = 0;
   Status s = WalkQueue(
       im, rt.get(), after_qseq + 1, [&](uint64_t qseq, const PunchValue& pv, Status* err) {

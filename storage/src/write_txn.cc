@@ -43,10 +43,11 @@ Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const w
 // Takes a queued punch off the queue and rewrites its value with `state` (body optional).
 Status Dequeue(Store::Impl* im, MetaCounters* c, const std::string& key, const PunchValue& v,
                PunchState state, bool keep_body) {
-  Status s = im->Del(im->queue, U64Key(v.qseq));
+  // v.body points into a page that the next write may spill: copy it first.
+  EncodePunchValueTo(&im->value_scratch, state, 0, keep_body ? v.body : std::string_view());
   c->queued_bytes -= std::min<uint64_t>(c->queued_bytes, v.body.size());
-  std::string body = keep_body ? std::string(v.body) : std::string();
-  if (s.ok()) s = im->Put(im->punch, key, EncodePunchValue(state, 0, body));
+  Status s = im->Del(im->queue, U64Key(v.qseq));
+  if (s.ok()) s = im->Put(im->punch, key, im->value_scratch);
   return s;
 }
 
@@ -229,7 +230,8 @@ Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
     if (v.state == PunchState::kQueued) {
       s = Dequeue(im, &c, key, v, PunchState::kDelivered, true);
     } else if (v.state == PunchState::kInCustody) {
-      s = im->Put(im->punch, key, EncodePunchValue(PunchState::kDelivered, 0, v.body));
+      EncodePunchValueTo(&im->value_scratch, PunchState::kDelivered, 0, v.body);
+      s = im->Put(im->punch, key, im->value_scratch);
     }
   }
   if (s.ok()) s = im->Put(im->progress, prefix, U64Key(r.through_seq()));
@@ -257,10 +259,10 @@ Status WriteTxn::RequeueUnreceipted(uint64_t* requeued) {
     PunchValue v;
     if (!found || !DecodePunchValue(raw, &v) || v.state != PunchState::kInCustody) continue;
     uint64_t qseq = c.next_qseq++;
-    std::string body(v.body);
-    s = im->Put(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, body));
+    EncodePunchValueTo(&im->value_scratch, PunchState::kQueued, qseq, v.body);
+    c.queued_bytes += v.body.size();
+    s = im->Put(im->punch, key, im->value_scratch);
     if (s.ok()) s = im->Put(im->queue, U64Key(qseq), key);
-    c.queued_bytes += body.size();
     ++*requeued;
   }
   if (s.ok()) s = SaveCounters(im, c);
