@@ -22,7 +22,7 @@ Status WriteTxn::Quarantine(const std::vector<QuarantineEntry>& entries, uint64_
     key += e.digest;
     std::string_view old;
     bool found = false;
-    if (Status s = im->Get(im->wtxn, im->quarantine, key, &old, &found); !s.ok()) return s;
+    if (Status s = im->GetInWrite(im->quarantine, key, &old, &found); !s.ok()) return s;
     wire::Quarantined q;
     if (found && q.ParseFromArray(old.data(), static_cast<int>(old.size()))) {
       q.set_times(q.times() + 1);

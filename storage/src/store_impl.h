@@ -81,13 +81,16 @@ class Store::Impl {
   // Inside the current write transaction. Puts record MDB_MAP_FULL in map_full.
   Status Put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags = 0);
   // Put of `head` followed by `msg` serialized straight into the page (MDB_RESERVE), with no
-  // body string in between; `*body_bytes` gets the serialized size.
+  // body string in between; `*body_bytes`, when given, gets the serialized size.
   Status PutMessage(MDB_dbi dbi, std::string_view k, std::string_view head,
-                    const google::protobuf::MessageLite& msg, size_t* body_bytes,
+                    const google::protobuf::MessageLite& msg, size_t* body_bytes = nullptr,
                     unsigned flags = 0);
   Status Del(MDB_dbi dbi, std::string_view k);
-  // NotFound is a value here: returns false with Ok status.
+  // NotFound is a value here: returns false with Ok status. Safe from any thread: it never
+  // looks at wtxn, which belongs to the writer.
   Status Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v, bool* found);
+  // The same inside the open write transaction, through its cursor on `dbi` (WriteCursor).
+  Status GetInWrite(MDB_dbi dbi, std::string_view k, std::string_view* v, bool* found);
   Status GetMetaU64(MDB_txn* txn, std::string_view key, uint64_t* v);
   Status PutMetaU64(std::string_view key, uint64_t v);
 

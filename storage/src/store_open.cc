@@ -164,8 +164,8 @@ Status Store::Impl::LoadOrInitMeta() {
     return Status::Corruption(opts.dir + " has no titip version record: not a titip store");
   }
   if (!s.ok()) return s;
-  // A v1 store differs only in its natural table's key order: nothing that reads reads it, and
-  // a writable open rewrites it (MigrateNaturalIndex) before the store is used.
+  // A v1 store differs only in its natural table's key order: only the write path looks keys up
+  // there, and a writable open rewrites the table (MigrateNaturalIndex) before it is used.
   natural_v1 = version == 1;
   if (version != kLayoutVersion && !natural_v1) {
     return Status::Precondition(opts.dir + " has store layout version " + std::to_string(version) +

@@ -50,8 +50,9 @@ Status Store::Impl::Put(MDB_dbi dbi, std::string_view k, std::string_view v, uns
 Status Store::Impl::PutMessage(MDB_dbi dbi, std::string_view k, std::string_view head,
                                const google::protobuf::MessageLite& msg, size_t* body_bytes,
                                unsigned flags) {
-  *body_bytes = msg.ByteSizeLong();
-  MDB_val key = Val(k), val{head.size() + *body_bytes, nullptr};
+  const size_t body = msg.ByteSizeLong();
+  if (body_bytes) *body_bytes = body;
+  MDB_val key = Val(k), val{head.size() + body, nullptr};
   MDB_cursor* cur = WriteCursor(dbi);
   flags |= MDB_RESERVE;
   int rc = cur ? mdb_cursor_put(cur, &key, &val, flags) : mdb_put(wtxn, dbi, &key, &val, flags);
@@ -77,16 +78,28 @@ Status Store::Impl::Del(MDB_dbi dbi, std::string_view k) {
   return rc ? MdbError(rc, "del") : Status::Ok();
 }
 
-Status Store::Impl::Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v,
-                        bool* found) {
-  MDB_val key = Val(k), val;
-  MDB_cursor* cur = txn == wtxn ? WriteCursor(dbi) : nullptr;
-  int rc = cur ? mdb_cursor_get(cur, &key, &val, MDB_SET) : mdb_get(txn, dbi, &key, &val);
+namespace {
+// The tail of a lookup: NotFound is a value (false, Ok), anything else an error.
+Status LookupResult(int rc, const MDB_val& val, std::string_view* v, bool* found) {
   *found = rc == 0;
   if (rc == MDB_NOTFOUND) return Status::Ok();
   if (rc) return MdbError(rc, "get");
   *v = View(val);
   return Status::Ok();
+}
+}  // namespace
+
+Status Store::Impl::Get(MDB_txn* txn, MDB_dbi dbi, std::string_view k, std::string_view* v,
+                        bool* found) {
+  MDB_val key = Val(k), val;
+  return LookupResult(mdb_get(txn, dbi, &key, &val), val, v, found);
+}
+
+Status Store::Impl::GetInWrite(MDB_dbi dbi, std::string_view k, std::string_view* v, bool* found) {
+  MDB_cursor* cur = WriteCursor(dbi);
+  if (!cur) return Get(wtxn, dbi, k, v, found);
+  MDB_val key = Val(k), val;
+  return LookupResult(mdb_cursor_get(cur, &key, &val, MDB_SET), val, v, found);
 }
 
 Status Store::Impl::GetMetaU64(MDB_txn* txn, std::string_view key, uint64_t* v) {

@@ -83,7 +83,7 @@ Status WriteTxn::PutTelemetry(const wire::Telemetry& t, int64_t received_at_ms) 
   }
   std::string_view old;
   bool found = false;
-  if (Status s = im->Get(im->wtxn, im->telemetry, t.node(), &old, &found); !s.ok()) return s;
+  if (Status s = im->GetInWrite(im->telemetry, t.node(), &old, &found); !s.ok()) return s;
   // A damaged old record (shorter than its time stamp) is overwritten: it is only a snapshot.
   if (found && old.size() >= 8 && !Replaces(static_cast<int64_t>(GetU64BE(old)), received_at_ms)) {
     return Status::Ok();

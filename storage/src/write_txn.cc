@@ -55,9 +55,9 @@ Status Dequeue(Store::Impl* im, MetaCounters* c, const std::string& key, const P
 // store's rewrite is unfinished (natural_migrate.cc) the punch may still sit under its v1 key.
 Status FindNatural(Store::Impl* im, const wire::Punch& p, const std::string& nk, bool* found) {
   std::string_view existing;
-  Status s = im->Get(im->wtxn, im->natural, nk, &existing, found);
+  Status s = im->GetInWrite(im->natural, nk, &existing, found);
   if (s.ok() && !*found && im->natural_v1) {
-    s = im->Get(im->wtxn, im->natural, NaturalKey(p), &existing, found);
+    s = im->GetInWrite(im->natural, NaturalKey(p), &existing, found);
   }
   return s;
 }
@@ -115,7 +115,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     std::string key = EncodePunchKey(KeyOf(p));
     std::string_view existing;
     bool found = false;
-    if (!(s = im->Get(im->wtxn, im->punch, key, &existing, &found)).ok()) return s;
+    if (!(s = im->GetInWrite(im->punch, key, &existing, &found)).ok()) return s;
     PunchValue prior;
     if (found && role != Role::kSink && DecodePunchValue(existing, &prior) &&
         prior.state == PunchState::kForwarded) {
@@ -143,8 +143,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     }
     stored = p;  // the arrival time at the sink decides "terlambat kirim"
     stored.set_stored_at_ms(im->clock.Wall().count());
-    size_t body = 0;
-    s = im->PutMessage(im->punch, key, EncodePunchValue(PunchState::kStored, 0, {}), stored, &body);
+    s = im->PutMessage(im->punch, key, EncodePunchValue(PunchState::kStored, 0, {}), stored);
     if (s.ok()) s = im->Put(im->natural, nk, key);
     if (s.ok()) s = im->AppendSinkLog(key, &log_last);
     if (s.ok()) s = im->PutSinkDay(stored, key);
@@ -157,7 +156,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
     uint64_t through = 0;
     std::string_view v;
     bool found = false;
-    if (!(s = im->Get(im->wtxn, im->progress, prefix, &v, &found)).ok()) return s;
+    if (!(s = im->GetInWrite(im->progress, prefix, &v, &found)).ok()) return s;
     if (found && v.size() == 8) through = GetU64BE(v);
     uint64_t before = through;
     std::sort(seqs.begin(), seqs.end());
@@ -169,7 +168,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
         continue;
       }
       std::string next = prefix + U64Key(through + 1);
-      if (!(s = im->Get(im->wtxn, im->punch, next, &v, &found)).ok()) return s;
+      if (!(s = im->GetInWrite(im->punch, next, &v, &found)).ok()) return s;
       if (!found) break;
       ++through;
     }
@@ -192,7 +191,7 @@ Status WriteTxn::MarkInCustody(const std::vector<PunchKey>& keys) {
     std::string key = EncodePunchKey(k);
     std::string_view raw;
     bool found = false;
-    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) return s;
+    if (!(s = im->GetInWrite(im->punch, key, &raw, &found)).ok()) return s;
     PunchValue v;
     if (!found || !DecodePunchValue(raw, &v) || v.state != PunchState::kQueued) continue;
     bool own = im->IsOwn(k.origin, k.epoch);
@@ -214,7 +213,7 @@ Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
   uint64_t old = 0;
   std::string_view raw;
   bool found = false;
-  if (s.ok()) s = im->Get(im->wtxn, im->progress, prefix, &raw, &found);
+  if (s.ok()) s = im->GetInWrite(im->progress, prefix, &raw, &found);
   if (!s.ok()) return s;
   if (found && raw.size() == 8) old = GetU64BE(raw);
   if (r.through_seq() >= c.next_seq) {
@@ -224,7 +223,7 @@ Status WriteTxn::ApplyReceipt(const wire::Receipt& r) {
   if (r.through_seq() <= old) return Status::Ok();
   for (uint64_t seq = old + 1; seq <= r.through_seq() && s.ok(); ++seq) {
     std::string key = prefix + U64Key(seq);
-    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) break;
+    if (!(s = im->GetInWrite(im->punch, key, &raw, &found)).ok()) break;
     PunchValue v;
     if (!found || !DecodePunchValue(raw, &v)) continue;
     if (v.state == PunchState::kQueued) {
@@ -250,12 +249,12 @@ Status WriteTxn::RequeueUnreceipted(uint64_t* requeued) {
   uint64_t through = 0;
   std::string_view raw;
   bool found = false;
-  if (s.ok()) s = im->Get(im->wtxn, im->progress, prefix, &raw, &found);
+  if (s.ok()) s = im->GetInWrite(im->progress, prefix, &raw, &found);
   if (!s.ok()) return s;
   if (found && raw.size() == 8) through = GetU64BE(raw);
   for (uint64_t seq = through + 1; seq < c.next_seq && s.ok(); ++seq) {
     std::string key = prefix + U64Key(seq);
-    if (!(s = im->Get(im->wtxn, im->punch, key, &raw, &found)).ok()) break;
+    if (!(s = im->GetInWrite(im->punch, key, &raw, &found)).ok()) break;
     PunchValue v;
     if (!found || !DecodePunchValue(raw, &v) || v.state != PunchState::kInCustody) continue;
     uint64_t qseq = c.next_qseq++;
