@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Checks that each daemon in BIN_DIR loads tcmalloc (TITIP_MALLOC=tcmalloc, the default of a
+# build without sanitizers): the linker drops a library no symbol is taken from unless told
+# not to, and nothing else would notice the daemons quietly back on glibc's malloc.
+# Usage: deploy/check-allocator.sh BIN_DIR
+set -euo pipefail
+bin=${1:?usage: check-allocator.sh BIN_DIR}
+rc=0
+for d in titip-gateway titip-relay titip-aggregator; do
+  if ! ldd "$bin/$d" | grep -q 'libtcmalloc_minimal\.so'; then
+    echo "check-allocator: $bin/$d does not load libtcmalloc_minimal" >&2
+    rc=1
+  fi
+done
+[ $rc -eq 0 ] && echo "check-allocator: the 3 daemons in $bin load tcmalloc"
+exit $rc
