@@ -7,7 +7,10 @@ set -euo pipefail
 bin=${1:?usage: check-allocator.sh BIN_DIR}
 rc=0
 for d in titip-gateway titip-relay titip-aggregator; do
-  if ! ldd "$bin/$d" | grep -q 'libtcmalloc_minimal\.so'; then
+  # Not `ldd | grep -q`: grep quits at the first match, ldd may die of SIGPIPE, and pipefail
+  # would count that as a miss.
+  libs=$(ldd "$bin/$d")
+  if ! grep -q 'libtcmalloc_minimal\.so' <<<"$libs"; then
     echo "check-allocator: $bin/$d does not load libtcmalloc_minimal" >&2
     rc=1
   fi
