@@ -2,6 +2,7 @@
 // silently"): the committed v1 fixture must open and read back exactly; truncated, garbage,
 // foreign, future-version and page-damaged stores must be refused with a message naming the
 // directory, without crashing the process and without touching the file.
+#include <lmdb.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -281,6 +282,42 @@ TEST(StoreOpen, EmptyDataFileIsANewStore) {
   IntakeOutcome out;
   ASSERT_TRUE(s->Write(AppendOp(&punches, &out)).ok());
   EXPECT_EQ(out.added, 1u);
+}
+
+// Verify's two scans run side by side (punch bodies in one child, indexes in the other): damage
+// that only the index scan can see must still refuse the store.
+TEST(StoreVerify, AQueueEntryNamingNoPunchIsRefused) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("s");
+  ManualClock clock;
+  {
+    auto s = OpenOrFail(Options(dir, "gw-a"), clock);
+    ASSERT_NE(s, nullptr);
+    std::vector<wire::Punch> punches{MakePunch("SN1", "1001", kBaseCivil)};
+    IntakeOutcome out;
+    ASSERT_TRUE(s->Write(AppendOp(&punches, &out)).ok());
+  }
+  ASSERT_TRUE(Store::Verify(dir).ok()) << Store::Verify(dir).ToString();
+  {  // a queue entry (qseq 99) whose punch record is not there: every body still decodes
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), 0);
+    mdb_env_set_maxdbs(env, 32);
+    ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+    MDB_txn* txn = nullptr;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+    MDB_dbi queue = 0;
+    ASSERT_EQ(mdb_dbi_open(txn, "queue", 0, &queue), 0);
+    std::string k(8, '\0'), v = "no such punch";
+    k[7] = 99;
+    MDB_val key{k.size(), k.data()}, val{v.size(), v.data()};
+    ASSERT_EQ(mdb_put(txn, queue, &key, &val, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+  }
+  Status v = Store::Verify(dir);
+  EXPECT_EQ(v.code(), Code::kCorruption) << v.ToString();
+  EXPECT_NE(v.message().find("queue entry"), std::string::npos) << v.message();
+  EXPECT_NE(v.message().find(dir), std::string::npos) << v.message();
 }
 
 }  // namespace
