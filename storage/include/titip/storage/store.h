@@ -119,8 +119,7 @@ class Store {
   // Opens (or creates) the store. Refuses damaged, truncated or foreign files with
   // kCorruption / kFailedPrecondition and a message saying what to do; never crashes on them.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, const Clock& clock);
-  // Walks every record in child processes (two scans side by side) so that a damaged page can at
-  // worst kill a child.
+  // Walks every record in a child process so that a damaged page can at worst kill the child.
   // Call before Open in daemons. Ok when the directory holds no store yet.
   static Status Verify(const std::string& dir);
 
