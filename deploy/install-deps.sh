@@ -12,7 +12,6 @@ PKGS=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev
   libzstd-dev libsystemd-dev
-  libgoogle-perftools-dev  # the daemons link tcmalloc_minimal (TITIP_MALLOC, CMakeLists.txt)
   procps iproute2 jq
   help2man  # ops: man pages generated from titipctl --help
   nodejs  # zk: conformance test runs the real npm ZK clients (npm: see below)

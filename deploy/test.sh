@@ -27,7 +27,6 @@ cmake -G Ninja -S "$root" -B "$root/build-gcc" -DCMAKE_BUILD_TYPE=RelWithDebInfo
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" >/dev/null
 cmake --build "$root/build-gcc" -j"$cores" --target titip-gateway titip-relay \
   titip-aggregator titipctl titip-termsim
-"$root/deploy/check-allocator.sh" "$root/build-gcc/bin"
 
 build="$root/build-san"
 CC=clang CXX=clang++ cmake -G Ninja -S "$root" -B "$build" -DTITIP_SANITIZE=ON \
