@@ -2,7 +2,7 @@
 // stores gets the next sequence in commit order; duplicates, aliases and relayed punches get
 // none; a sink made before the log existed is backfilled once in key order on a writable open
 // and reads as empty when opened read-only.
-#include <lmdb.h>
+#include "raw_lmdb.h"
 
 #include "store_test_util.h"
 
@@ -37,17 +37,16 @@ void AcceptAll(Store& store, const std::vector<wire::Punch>& punches, Role role 
 
 // Removes the sink log with raw LMDB, as in a store written before it existed.
 void DropSinkLog(const std::string& dir) {
-  MDB_env* env = nullptr;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 16);
-  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0640), 0);
-  MDB_txn* txn = nullptr;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi dbi;
-  ASSERT_EQ(mdb_dbi_open(txn, "sinklog", 0, &dbi), 0);
-  ASSERT_EQ(mdb_drop(txn, dbi, 1), 0);
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  std::string why;
+  ASSERT_TRUE(EditRaw(
+      dir,
+      [](MDB_txn* txn) {
+        MDB_dbi dbi = 0;
+        int rc = mdb_dbi_open(txn, "sinklog", 0, &dbi);
+        return rc ? rc : mdb_drop(txn, dbi, 1);
+      },
+      &why))
+      << why;
 }
 
 TEST(SinkLog, NumbersNewPunchesInArrivalOrderOnly) {

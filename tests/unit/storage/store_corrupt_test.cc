@@ -2,7 +2,6 @@
 // silently"): the committed v1 fixture must open and read back exactly; truncated, garbage,
 // foreign, future-version and page-damaged stores must be refused with a message naming the
 // directory, without crashing the process and without touching the file.
-#include <lmdb.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include <functional>
 #include <sstream>
 
+#include "raw_lmdb.h"
 #include "store_fixture_data.h"
 
 namespace titip::storage::testing {
@@ -298,22 +298,20 @@ TEST(StoreVerify, AQueueEntryNamingNoPunchIsRefused) {
     ASSERT_TRUE(s->Write(AppendOp(&punches, &out)).ok());
   }
   ASSERT_TRUE(Store::Verify(dir).ok()) << Store::Verify(dir).ToString();
-  {  // a queue entry (qseq 99) whose punch record is not there: every body still decodes
-    MDB_env* env = nullptr;
-    ASSERT_EQ(mdb_env_create(&env), 0);
-    mdb_env_set_maxdbs(env, 32);
-    ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
-    MDB_txn* txn = nullptr;
-    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-    MDB_dbi queue = 0;
-    ASSERT_EQ(mdb_dbi_open(txn, "queue", 0, &queue), 0);
-    std::string k(8, '\0'), v = "no such punch";
-    k[7] = 99;
-    MDB_val key{k.size(), k.data()}, val{v.size(), v.data()};
-    ASSERT_EQ(mdb_put(txn, queue, &key, &val, 0), 0);
-    ASSERT_EQ(mdb_txn_commit(txn), 0);
-    mdb_env_close(env);
-  }
+  // A queue entry (qseq 99) whose punch record is not there: every body still decodes.
+  std::string why;
+  ASSERT_TRUE(EditRaw(
+      dir,
+      [](MDB_txn* txn) {
+        MDB_dbi queue = 0;
+        if (int rc = mdb_dbi_open(txn, "queue", 0, &queue)) return rc;
+        std::string k(8, '\0'), v = "no such punch";
+        k[7] = 99;
+        MDB_val key{k.size(), k.data()}, val{v.size(), v.data()};
+        return mdb_put(txn, queue, &key, &val, 0);
+      },
+      &why))
+      << why;
   Status v = Store::Verify(dir);
   EXPECT_EQ(v.code(), Code::kCorruption) << v.ToString();
   EXPECT_NE(v.message().find("queue entry"), std::string::npos) << v.message();
