@@ -115,7 +115,7 @@ Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t 
   if (!rt.status().ok()) return rt.status();
   std::vector<QueuedPunch> out;
   if (max_punches == 0) return out;
-  out.reserve(std::min<size_t>(max_punches, 4096));  // a Punch moves by swap: no regrowth
+  out.reserve(std::min<size_t>(max_punches, 4096));  // one allocation, not one per doubling
   size_t bytes = 0;
   Status s = WalkQueue(
       im, rt.get(), after_qseq + 1, [&](uint64_t qseq, const PunchValue& pv, Status* err) {

@@ -2,12 +2,12 @@
 // committed v1_valid fixture is a real v1 store; raw LMDB reads its keys before and after, and
 // makes the half-rewritten table a crash between two chunks would leave.
 #include <gtest/gtest.h>
-#include <lmdb.h>
 
 #include <map>
 #include <string>
 
 #include "fixture_compact.h"
+#include "raw_lmdb.h"
 #include "store_fixture_data.h"
 
 namespace titip::storage::testing {
@@ -18,27 +18,22 @@ struct RawTables {
   uint64_t layout_version = 0;
 };
 
-// Runs `fn` in a raw LMDB write transaction on the store in `dir` (which must not be open).
+// Runs `fn` in a raw LMDB write transaction on the store in `dir` (which must not be open),
+// with the natural and meta tables opened.
 template <typename Fn>
 bool WithRawTxn(const std::string& dir, Fn fn) {
-  MDB_env* env = nullptr;
-  MDB_txn* txn = nullptr;
-  MDB_dbi natural = 0, meta = 0;
-  int rc = mdb_env_create(&env);
-  if (!rc) rc = mdb_env_set_maxdbs(env, 16);
-  if (!rc) rc = mdb_env_open(env, dir.c_str(), 0, 0640);
-  if (!rc) rc = mdb_txn_begin(env, nullptr, 0, &txn);
-  if (!rc) rc = mdb_dbi_open(txn, "natural", 0, &natural);
-  if (!rc) rc = mdb_dbi_open(txn, "meta", 0, &meta);
-  if (!rc) rc = fn(txn, natural, meta);
-  if (!rc) {
-    rc = mdb_txn_commit(txn);
-  } else if (txn) {
-    mdb_txn_abort(txn);
-  }
-  if (env) mdb_env_close(env);
-  EXPECT_EQ(rc, 0) << mdb_strerror(rc);
-  return rc == 0;
+  std::string why;
+  const bool ok = EditRaw(
+      dir,
+      [&](MDB_txn* txn) {
+        MDB_dbi natural = 0, meta = 0;
+        int rc = mdb_dbi_open(txn, "natural", 0, &natural);
+        if (!rc) rc = mdb_dbi_open(txn, "meta", 0, &meta);
+        return rc ? rc : fn(txn, natural, meta);
+      },
+      &why);
+  EXPECT_TRUE(ok) << why;
+  return ok;
 }
 
 RawTables ReadRaw(const std::string& dir) {
@@ -56,8 +51,8 @@ RawTables ReadRaw(const std::string& dir) {
     MDB_val mk{14, const_cast<char*>("layout_version")}, mv;
     if (!rc && mdb_get(txn, meta, &mk, &mv) == 0 && mv.mv_size == 8) {
       for (size_t i = 0; i < 8; ++i) {
-        t.layout_version = t.layout_version << 8 | static_cast<uint8_t>(
-                                                       static_cast<char*>(mv.mv_data)[i]);
+        t.layout_version =
+            t.layout_version << 8 | static_cast<uint8_t>(static_cast<char*>(mv.mv_data)[i]);
       }
     }
     return rc;
@@ -185,7 +180,9 @@ TEST(NaturalMigration, ADamagedV1KeyRefusesTheOpenNamingTheStore) {
   TempDir tmp;
   std::string dir = CopyFixture(tmp, "v1_valid");
   ASSERT_TRUE(WithRawTxn(dir, [](MDB_txn* txn, MDB_dbi natural, MDB_dbi) {
-    std::string bad = "\x05" "ABC";  // says 5 bytes of terminal, has 3
+    std::string bad =
+        "\x05"
+        "ABC";  // says 5 bytes of terminal, has 3
     MDB_val k{bad.size(), bad.data()}, v{3, const_cast<char*>("xyz")};
     return mdb_put(txn, natural, &k, &v, 0);
   }));

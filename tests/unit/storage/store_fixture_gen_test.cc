@@ -2,13 +2,13 @@
 // by hand, commit the data.mdb files (never lock.mdb), then put the printed epoch into
 // store_fixture_data.h. Not registered with ctest: regenerating would break the contract test.
 //   ./build/bin/store_fixture_gen_test --gtest_also_run_disabled_tests
-#include <lmdb.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "raw_lmdb.h"
 #include "store_fixture_data.h"
 
 namespace titip::storage::testing {
@@ -62,20 +62,19 @@ void MakeBig(const std::string& dir) {
 
 // Edits the meta table of a copy of v1_valid with raw LMDB: delete or rewrite layout_version.
 void EditVersion(const std::string& dir, bool remove, uint64_t version) {
-  MDB_env* env = nullptr;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0640), 0);
-  MDB_txn* txn = nullptr;
-  MDB_dbi meta;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
-  std::string key = "layout_version", val;
-  for (int i = 7; i >= 0; --i) val.push_back(static_cast<char>((version >> (i * 8)) & 0xff));
-  MDB_val k{key.size(), key.data()}, v{val.size(), val.data()};
-  ASSERT_EQ(remove ? mdb_del(txn, meta, &k, nullptr) : mdb_put(txn, meta, &k, &v, 0), 0);
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  std::string why;
+  ASSERT_TRUE(EditRaw(
+      dir,
+      [&](MDB_txn* txn) {
+        MDB_dbi meta = 0;
+        if (int rc = mdb_dbi_open(txn, "meta", 0, &meta)) return rc;
+        std::string key = "layout_version", val;
+        for (int i = 7; i >= 0; --i) val.push_back(static_cast<char>((version >> (i * 8)) & 0xff));
+        MDB_val k{key.size(), key.data()}, v{val.size(), val.data()};
+        return remove ? mdb_del(txn, meta, &k, nullptr) : mdb_put(txn, meta, &k, &v, 0);
+      },
+      &why))
+      << why;
 }
 
 void WriteRandom(const std::string& path, uint64_t offset, size_t n, uint64_t seed) {
