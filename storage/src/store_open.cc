@@ -134,7 +134,7 @@ Status Store::Impl::LoadOrInitMeta() {
   mdb_stat(txn, punch, &pst);
   if (s.code() == Code::kNotFound && !opts.read_only && pst.ms_entries == 0) {
     SetWriteTxn(txn);
-    epoch = RandomEpoch();
+    epoch = opts.new_store_epoch != 0 ? opts.new_store_epoch : RandomEpoch();
     node_id = opts.node_id;
     for (auto& [k, v] : {std::pair<const char*, uint64_t>{"layout_version", kLayoutVersion},
                          {"epoch", epoch},

@@ -64,8 +64,13 @@ void AddCounters(relay::EngineCounters* to, const relay::EngineCounters& f) {
   to->telemetry_forwarded += f.telemetry_forwarded;
 }
 
-SimNode::SimNode(int index, NodeSpec spec, std::string dir, const Clock& clock)
-    : index_(index), spec_(std::move(spec)), dir_(std::move(dir)), clock_(clock) {}
+SimNode::SimNode(int index, NodeSpec spec, std::string dir, uint64_t store_epoch,
+                 const Clock& clock)
+    : index_(index),
+      spec_(std::move(spec)),
+      dir_(std::move(dir)),
+      store_epoch_(store_epoch),
+      clock_(clock) {}
 
 SimNode::~SimNode() { Crash(); }
 
@@ -74,6 +79,7 @@ Status SimNode::Start(relay::EngineOptions eo, uint64_t link_session) {
   so.dir = dir_;
   so.node_id = spec_.id;
   so.sync = false;  // a simulated crash is a process crash: every commit survives it
+  so.new_store_epoch = store_epoch_;
   auto st = storage::Store::Open(so, clock_);
   if (!st.ok()) return st.status();
   store_ = std::move(st).value();

@@ -48,7 +48,8 @@ struct NodeTotals {  // over every incarnation of the node
 
 class SimNode {
  public:
-  SimNode(int index, NodeSpec spec, std::string dir, const Clock& clock);
+  // `store_epoch`: the epoch its store takes when Start() first creates it (non-zero).
+  SimNode(int index, NodeSpec spec, std::string dir, uint64_t store_epoch, const Clock& clock);
   ~SimNode();
 
   // Opens the store (creating it the first time) and makes a new engine from `tmpl`.
@@ -104,6 +105,7 @@ class SimNode {
   int index_;
   NodeSpec spec_;
   std::string dir_;
+  uint64_t store_epoch_;
   const Clock& clock_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<CachedSource> source_;

@@ -12,7 +12,7 @@
 namespace titip::sim {
 namespace {
 
-enum Stream : uint64_t { kNetworkStream = 1, kSessionStream = 2 };
+enum Stream : uint64_t { kNetworkStream = 1, kSessionStream = 2, kEpochStream = 4 };
 
 // Virtual time 0 is civil_start in WIB (UTC+7); the stores' wall clock starts there in UTC.
 WallTime WallAtStart(const SimConfig& c) { return WallTime((c.civil_start - 7 * 3600) * 1000); }
@@ -72,7 +72,10 @@ Status Simulation::MakeNodes() {
       if (sink_ >= 0) return Status::Invalid("more than one sink");
       sink_ = static_cast<int>(i);
     }
-    nodes_.push_back(std::make_unique<SimNode>(static_cast<int>(i), s, dir_ + "/" + s.id, clock_));
+    // Never 0, which would ask the store for a random one.
+    const uint64_t epoch = SubSeed(SubSeed(cfg_.seed, kEpochStream), i) | 1;
+    nodes_.push_back(
+        std::make_unique<SimNode>(static_cast<int>(i), s, dir_ + "/" + s.id, epoch, clock_));
   }
   if (sink_ < 0) return Status::Invalid("no sink");
   for (size_t i = 0; i < cfg_.nodes.size(); ++i) {

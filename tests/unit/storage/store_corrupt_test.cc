@@ -268,6 +268,24 @@ TEST(StoreOpen, EpochSurvivesReopenAndANewStoreGetsANewOne) {
   EXPECT_NE(other->epoch(), first);
 }
 
+// The simulator's seeded runs name the epoch of each store they create; a store that exists
+// keeps the epoch on its disk whatever the open asks for.
+TEST(StoreOpen, AGivenEpochIsTakenOnlyAtCreation) {
+  TempDir tmp;
+  ManualClock clock;
+  StoreOptions o = Options(tmp.Sub("a"), "gw-a");
+  o.new_store_epoch = 0x1234;
+  {
+    auto s = OpenOrFail(o, clock);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->epoch(), 0x1234u);
+  }
+  o.new_store_epoch = 0x5678;
+  auto again = OpenOrFail(o, clock);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->epoch(), 0x1234u);
+}
+
 // A crash between LMDB creating data.mdb and its first write leaves an empty file. Nothing in
 // it was ever acknowledged, so it must not keep the node from starting.
 TEST(StoreOpen, EmptyDataFileIsANewStore) {

@@ -63,6 +63,11 @@ struct StoreOptions {
   bool create_if_missing = true;
   bool sync = true;  // false only for the simulator: MDB_NOSYNC (a process crash keeps every
                      // commit; an OS crash may not)
+  // The epoch a store created by this open takes; 0 (daemons, titipctl) draws it from the
+  // system's random source. Set only by the simulator, whose runs must replay from their seed:
+  // a random epoch changes how well zstd packs a bundle, so the bytes on its virtual wire.
+  // Ignored when the store exists: its epoch is on disk.
+  uint64_t new_store_epoch = 0;
 };
 
 struct Counters {
