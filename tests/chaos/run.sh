@@ -103,6 +103,7 @@ for n in "${nodes[@]}"; do
   link_set "$n" up
   throttle_off "$n"
   kill -CONT "${PID_OF[$n]}" 2>/dev/null || true
+  PAUSED[$n]=0
   alive "$n" || start_node "$n"
 done
 drain_start=$SECONDS

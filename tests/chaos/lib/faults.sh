@@ -2,6 +2,7 @@
 # choices), each with its repair scheduled; one fault per node at a time. Sourced by run.sh.
 
 declare -A BUSY_UNTIL=()
+declare -A PAUSED=()  # node -> 1 while SIGSTOPped (feed.sh does not import into it)
 REPAIR_AT=() REPAIR_CMD=()
 FAULTS=0
 
@@ -58,7 +59,8 @@ inject_fault() {
     3)
       d=$(rnd 2 10)
       kill -STOP "${PID_OF[$n]}"
-      schedule_repair $((SECONDS + d)) "kill -CONT ${PID_OF[$n]} 2>/dev/null || true"
+      PAUSED[$n]=1
+      schedule_repair $((SECONDS + d)) "kill -CONT ${PID_OF[$n]} 2>/dev/null || true; PAUSED[$n]=0"
       echo "fault: $n paused (SIGSTOP) ${d}s" ;;
     4)
       d=$(rnd 5 25)
