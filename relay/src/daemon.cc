@@ -108,11 +108,14 @@ class StoreSource : public PunchSource {
         role_(role),
         unit_(cfg.node.unit),
         utc_offset_min_(cfg.node.utc_offset_min) {}
-  Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after, size_t n,
-                                                        size_t bytes) override {
-    auto batch = store_.FetchQueued(after, n, bytes);
-    if (batch.ok() && hooks_.outgoing) hooks_.outgoing(&*batch);
-    return batch;
+  Result<size_t> FetchQueued(uint64_t after, size_t n, size_t bytes,
+                             std::vector<storage::QueuedPunch>* buf) override {
+    auto got = store_.FetchQueuedInto(after, n, bytes, buf);
+    if (!got.ok() || !hooks_.outgoing) return got;
+    // Test builds only: the hook sees exactly the batch, and may change its length.
+    buf->resize(*got);
+    hooks_.outgoing(buf);
+    return buf->size();
   }
   Result<std::vector<wire::Seal>> SealsFor(const std::vector<wire::Punch>& punches) override {
     return store_.SealsFor(punches);

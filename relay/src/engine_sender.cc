@@ -97,9 +97,10 @@ void Engine::DropInFlight() {
 void Engine::FillWindow(MonoTime now) {
   Link* link = Active();
   while (link && in_flight_.size() < options_.window) {
-    auto batch =
-        source_->FetchQueued(cursor_, options_.bundle_max_punches, options_.bundle_max_bytes);
-    if (!batch.ok() || batch->empty()) return;
+    auto got = source_->FetchQueued(cursor_, options_.bundle_max_punches, options_.bundle_max_bytes,
+                                    &fetch_buf_);
+    if (!got.ok() || *got == 0) return;
+    const size_t n = *got;
     wire::Envelope e = NewEnvelope();
     wire::Bundle* b = e.mutable_bundle();
     uint64_t seq = next_bundle_seq_++;
@@ -112,18 +113,20 @@ void Engine::FillWindow(MonoTime now) {
     b->add_trace(options_.node_id);
     uint32_t max_hops = 0;
     InFlight f;
-    std::vector<wire::Punch> punches;
-    punches.reserve(batch->size());
-    for (auto& q : *batch) {
-      max_hops = std::max(max_hops, q.punch.hops());
-      for (const auto& h : q.punch.path()) {
+    f.keys.reserve(n);
+    std::vector<wire::Punch>& punches = bundle_buf_;
+    punches.resize(n);  // shrinks only for a shorter batch than the last
+    for (size_t i = 0; i < n; ++i) {
+      wire::Punch& p = fetch_buf_[i].punch;
+      max_hops = std::max(max_hops, p.hops());
+      for (const auto& h : p.path()) {
         if (b->trace_size() < kMaxTrace && h != options_.node_id && seen.insert(h).second) {
           b->add_trace(h);
         }
       }
-      f.keys.push_back(storage::KeyOf(q.punch));
-      punches.push_back(std::move(q.punch));
-      cursor_ = q.qseq;
+      f.keys.push_back(storage::KeyOf(p));
+      punches[i].Swap(&p);
+      cursor_ = fetch_buf_[i].qseq;
     }
     b->set_hop_limit(max_hops >= kDefaultHopLimit ? 0 : kDefaultHopLimit - max_hops);
     b->set_packed(PackPunches(punches));  // ~4 bytes a punch at 1,000 instead of ~88

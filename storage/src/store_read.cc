@@ -110,28 +110,37 @@ Status WalkQueue(Store::Impl& im, MDB_txn* txn, uint64_t first, Fn&& fn) {
 
 Result<std::vector<QueuedPunch>> Store::FetchQueued(uint64_t after_qseq, size_t max_punches,
                                                     size_t max_bytes) {
+  std::vector<QueuedPunch> out;
+  out.reserve(std::min<size_t>(max_punches, 4096));  // one allocation, not one per doubling
+  auto n = FetchQueuedInto(after_qseq, max_punches, max_bytes, &out);
+  if (!n.ok()) return n.status();
+  out.resize(*n);
+  return out;
+}
+
+Result<size_t> Store::FetchQueuedInto(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                                      std::vector<QueuedPunch>* buf) {
   Impl& im = *impl_;
   Impl::ReadTxn rt(&im);
   if (!rt.status().ok()) return rt.status();
-  std::vector<QueuedPunch> out;
-  if (max_punches == 0) return out;
-  out.reserve(std::min<size_t>(max_punches, 4096));  // one allocation, not one per doubling
-  size_t bytes = 0;
+  if (max_punches == 0) return size_t{0};
+  size_t n = 0, bytes = 0;
   Status s = WalkQueue(
       im, rt.get(), after_qseq + 1, [&](uint64_t qseq, const PunchValue& pv, Status* err) {
-        if (!out.empty() && bytes + pv.body.size() > max_bytes) return false;
-        QueuedPunch q;
+        if (n > 0 && bytes + pv.body.size() > max_bytes) return false;
+        if (n == buf->size()) buf->emplace_back();
+        QueuedPunch& q = (*buf)[n];
         q.qseq = qseq;
+        // Parsing clears the spare first: nothing of the punch it held survives.
         if (!q.punch.ParseFromArray(pv.body.data(), static_cast<int>(pv.body.size()))) {
           *err = Status::Corruption("queued punch does not decode");
           return false;
         }
         bytes += pv.body.size();
-        out.push_back(std::move(q));
-        return out.size() < max_punches;
+        return ++n < max_punches;
       });
   if (!s.ok()) return s;
-  return out;
+  return n;
 }
 
 Result<uint64_t> Store::CheckQueue() {

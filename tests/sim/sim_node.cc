@@ -7,18 +7,15 @@
 
 namespace titip::sim {
 
-Result<std::vector<storage::QueuedPunch>> CachedSource::FetchQueued(uint64_t after_qseq,
-                                                                    size_t max_punches,
-                                                                    size_t max_bytes) {
-  if (empty_version_ == version_ && after_qseq >= empty_after_) {
-    return std::vector<storage::QueuedPunch>{};
-  }
-  auto r = store_->FetchQueued(after_qseq, max_punches, max_bytes);
-  if (r.ok() && r->empty()) {
+Result<size_t> CachedSource::FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                                         std::vector<storage::QueuedPunch>* buf) {
+  if (empty_version_ == version_ && after_qseq >= empty_after_) return size_t{0};
+  auto n = store_->FetchQueuedInto(after_qseq, max_punches, max_bytes, buf);
+  if (n.ok() && *n == 0) {
     empty_version_ = version_;
     empty_after_ = after_qseq;
   }
-  return r;
+  return n;
 }
 
 Result<storage::Counters> CachedSource::Counters() {

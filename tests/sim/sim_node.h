@@ -23,8 +23,8 @@ namespace titip::sim {
 class CachedSource final : public relay::PunchSource {
  public:
   CachedSource(storage::Store* store, const Clock& clock) : store_(store), clock_(clock) {}
-  Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after_qseq, size_t max_punches,
-                                                        size_t max_bytes) override;
+  Result<size_t> FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                             std::vector<storage::QueuedPunch>* buf) override;
   wire::Telemetry Snapshot() override;
   Result<storage::Counters> Counters();
   void Bump() { ++version_; }

@@ -70,9 +70,9 @@ inline wire::Punch MakePunch(size_t i) {
 class StoreSource final : public PunchSource {
  public:
   explicit StoreSource(storage::Store* store) : store_(store) {}
-  Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after_qseq, size_t max_punches,
-                                                        size_t max_bytes) override {
-    return store_->FetchQueued(after_qseq, max_punches, max_bytes);
+  Result<size_t> FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                             std::vector<storage::QueuedPunch>* buf) override {
+    return store_->FetchQueuedInto(after_qseq, max_punches, max_bytes, buf);
   }
 
  private:

@@ -95,9 +95,8 @@ struct MeshNode;
 class MeshSource final : public PunchSource {
  public:
   explicit MeshSource(MeshNode* node) : node_(node) {}
-  inline Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after_qseq,
-                                                               size_t max_punches,
-                                                               size_t max_bytes) override;
+  inline Result<size_t> FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                                    std::vector<storage::QueuedPunch>* buf) override;
   inline wire::Telemetry Snapshot() override;
 
  private:
@@ -115,10 +114,9 @@ struct MeshNode {
   uint64_t writes_ok = 0, writes_failed = 0, punches_requeued = 0;
 };
 
-Result<std::vector<storage::QueuedPunch>> MeshSource::FetchQueued(uint64_t after_qseq,
-                                                                  size_t max_punches,
-                                                                  size_t max_bytes) {
-  return node_->store->FetchQueued(after_qseq, max_punches, max_bytes);
+Result<size_t> MeshSource::FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                                       std::vector<storage::QueuedPunch>* buf) {
+  return node_->store->FetchQueuedInto(after_qseq, max_punches, max_bytes, buf);
 }
 
 wire::Telemetry MeshSource::Snapshot() {

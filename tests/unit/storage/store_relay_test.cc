@@ -37,5 +37,68 @@ TEST(StoreRelay, ReofferAfterForwardingIsCarriedAgainButRetransmitWhileQueuedIsN
   EXPECT_EQ(StateOf(*store, KeyOf(in[1])), PunchState::kQueued);
 }
 
+// The sender reads every bundle into the same vector: the batch is in [0, n), the vector never
+// shrinks, and a spare that held another punch (path, workcode, a longer PIN) reads back as
+// exactly the queued punch, as a fresh FetchQueued gives it.
+TEST(StoreFetchInto, SparesAreReusedAndKeepNothingOfTheirOldPunch) {
+  TempDir tmp;
+  ManualClock clock;
+  auto store = OpenOrFail(Options(tmp.Sub("r"), "relay-a"), clock);
+  ASSERT_NE(store, nullptr);
+  std::vector<wire::Punch> in;
+  for (uint64_t seq = 1; seq <= 5; ++seq) {
+    in.push_back(MakeForeign("gw-a", 7, seq, "SN1", std::to_string(1000 + seq),
+                             kBaseCivil + static_cast<int64_t>(seq)));
+  }
+  in[1].add_path("relay-x");
+  in[1].set_workcode(9);
+  IntakeOutcome out;
+  ASSERT_TRUE(store->Write(AcceptOp(&in, Role::kRelay, &out)).ok());
+  ASSERT_EQ(out.added, 5u);
+
+  auto same = [&](const std::vector<QueuedPunch>& buf, size_t n, uint64_t after) {
+    auto fresh = store->FetchQueued(after, SIZE_MAX, SIZE_MAX);
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_EQ(fresh->size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(buf[i].qseq, (*fresh)[i].qseq) << i;
+      EXPECT_EQ(buf[i].punch.SerializeAsString(), (*fresh)[i].punch.SerializeAsString()) << i;
+    }
+  };
+  std::vector<QueuedPunch> buf;
+  auto n = store->FetchQueuedInto(0, 3, SIZE_MAX, &buf);
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(*n, 3u);
+  EXPECT_EQ(buf.size(), 3u);
+  EXPECT_EQ(buf[1].punch.path_size(), 1);
+  EXPECT_EQ(buf[1].punch.workcode(), 9u);
+
+  // Spares full of another punch's fields, then the last two of the queue into them.
+  buf.resize(6);
+  for (auto& q : buf) {
+    q.punch.add_path("stale-relay");
+    q.punch.set_workcode(77);
+    q.punch.set_pin("a-much-longer-stale-pin");
+    q.punch.set_unit("stale-unit");
+  }
+  const uint64_t after = buf[2].qseq;
+  n = store->FetchQueuedInto(after, 10, SIZE_MAX, &buf);
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(*n, 2u);
+  EXPECT_EQ(buf.size(), 6u) << "the vector never shrinks: its spares are reused";
+  same(buf, 2, after);
+  EXPECT_EQ(buf[0].punch.pin(), "1004");
+
+  n = store->FetchQueuedInto(buf[1].qseq, 10, SIZE_MAX, &buf);  // nothing after the last
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0u);
+  EXPECT_EQ(buf.size(), 6u);
+
+  n = store->FetchQueuedInto(0, 10, 1, &buf);  // a byte budget still gives one punch
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(buf[0].punch.pin(), "1001");
+}
+
 }  // namespace
 }  // namespace titip::storage::testing

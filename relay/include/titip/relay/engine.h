@@ -76,9 +76,11 @@ inline constexpr uint32_t kNoRoute = 0xffffffff;  // cost when the sink is unrea
 class PunchSource {
  public:
   virtual ~PunchSource() = default;
-  virtual Result<std::vector<storage::QueuedPunch>> FetchQueued(uint64_t after_qseq,
-                                                                size_t max_punches,
-                                                                size_t max_bytes) = 0;
+  // The next queued punches after after_qseq, parsed into (*buf)[0, n); returns n. As
+  // Store::FetchQueuedInto: *buf never shrinks, its elements past n are spares. The sender
+  // passes the same vector for every bundle, so it reuses the punches' buffers.
+  virtual Result<size_t> FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
+                                     std::vector<storage::QueuedPunch>* buf) = 0;
   // This node's own telemetry (queue counters, terminals); `node` is filled in by the engine.
   virtual wire::Telemetry Snapshot() { return {}; }
   // Relay: the stored origin seals covering these punches, to travel on with them.
@@ -231,6 +233,11 @@ class Engine {
   uint64_t next_session_ = 0;
   uint64_t next_bundle_seq_ = 1;
   uint64_t cursor_ = 0;  // last qseq put into a bundle in this session
+  // FillWindow's buffers, kept so that their punches' strings are reused for every bundle:
+  // the queue is read into fetch_buf_, then its punches are swapped into bundle_buf_ (the
+  // vector the packer and the seals take); each side keeps the other's old buffers.
+  std::vector<storage::QueuedPunch> fetch_buf_;
+  std::vector<wire::Punch> bundle_buf_;
   std::map<uint64_t, InFlight> in_flight_;
   // Origin: when our own receipt last advanced (or when we last re-offered).
   MonoTime receipt_progress_at_{};
