@@ -54,6 +54,10 @@ void Engine::HandleBundle(const std::string& peer, const wire::Envelope& frame) 
   // bound is the protocol's, not our own config's: two ends may be configured differently.
   // Too many accepts waiting for the disk means we are behind: back-pressure, not memory.
   std::vector<wire::Punch> punches;
+  if (!spares_.empty()) {
+    punches = std::move(spares_.back());
+    spares_.pop_back();
+  }
   if (!b.packed().empty()) {
     if (Status s = UnpackPunches(b.packed(), &punches, kMaxBundlePunches); !s.ok()) {
       ++counters_.bundles_malformed;
@@ -125,6 +129,10 @@ void Engine::CheckOrigins(const std::string& via, const wire::Bundle& b, WriteRe
     w->quarantined.push_back(std::move(q));
   }
   w->punches = std::move(genuine);
+}
+
+void Engine::GiveSpare(std::vector<wire::Punch> punches) {
+  if (spares_.size() < kMaxSpares) spares_.push_back(std::move(punches));
 }
 
 void Engine::OnWriteDone(MonoTime now, uint64_t token, const Status& status,

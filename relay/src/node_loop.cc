@@ -54,6 +54,7 @@ void NodeLoop::LogQuarantine(const std::vector<storage::QuarantineEntry>& q) {
 void NodeLoop::SubmitWrite(WriteRequest req) {
   auto outcome = std::make_shared<storage::IntakeOutcome>();
   storage::WriteOp op;
+  std::shared_ptr<std::vector<wire::Punch>> spare;  // kAcceptBundle: back to the engine when done
   const storage::Role role = engine_.options().role;
   if (req.kind == WriteRequest::Kind::kRequeue) {
     op.apply = [](storage::WriteTxn& txn) {
@@ -71,6 +72,7 @@ void NodeLoop::SubmitWrite(WriteRequest req) {
     op.intake = true;
     for (const auto& p : req.punches) op.size_hint += p.ByteSizeLong();
     auto punches = std::make_shared<std::vector<wire::Punch>>(std::move(req.punches));
+    spare = punches;
     auto seals = std::make_shared<std::vector<wire::Seal>>(std::move(req.seals));
     auto quarantined =
         std::make_shared<std::vector<storage::QuarantineEntry>>(std::move(req.quarantined));
@@ -102,10 +104,10 @@ void NodeLoop::SubmitWrite(WriteRequest req) {
     };
   }
   uint64_t token = req.token;
-  committer_.Submit(std::move(op), [this, token, outcome](Status s) {
+  committer_.Submit(std::move(op), [this, token, outcome, spare](Status s) {
     {
       std::lock_guard lock(mu_);
-      completions_.push_back(Completion{token, std::move(s), std::move(*outcome)});
+      completions_.push_back(Completion{token, std::move(s), std::move(*outcome), spare});
     }
     uint64_t one = 1;
     (void)!write(wake_fd_, &one, sizeof one);
@@ -126,6 +128,7 @@ void NodeLoop::DrainCompletions() {
       spdlog::warn("store write failed: {}", c.status.ToString());
     }
     engine_.OnWriteDone(clock_.Mono(), c.token, c.status, c.outcome);
+    if (c.punches) engine_.GiveSpare(std::move(*c.punches));
   }
 }
 

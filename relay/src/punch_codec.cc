@@ -109,8 +109,10 @@ std::string PackPunches(const std::vector<wire::Punch>& punches, PackCompression
   return out;
 }
 
-Status UnpackPunches(std::string_view bytes, std::vector<wire::Punch>* out, size_t max_punches) {
-  out->clear();
+namespace {
+
+// UnpackPunches without the clean-up on failure: decodes into the punches already in *out.
+Status UnpackInto(std::string_view bytes, std::vector<wire::Punch>* out, size_t max_punches) {
   if (bytes.empty()) return Refuse("empty input, no header byte");
   const auto header = static_cast<uint8_t>(bytes[0]);
   const uint8_t version = header & kPackedVersionMask;
@@ -125,6 +127,14 @@ Status UnpackPunches(std::string_view bytes, std::vector<wire::Punch>* out, size
   std::string body;
   if (Status s = Decompress(rest, PackedBodyLimit(max_punches), &body); !s.ok()) return s;
   return codec::DecodeBody(body, max_punches, out);
+}
+
+}  // namespace
+
+Status UnpackPunches(std::string_view bytes, std::vector<wire::Punch>* out, size_t max_punches) {
+  Status s = UnpackInto(bytes, out, max_punches);
+  if (!s.ok()) out->clear();
+  return s;
 }
 
 }  // namespace titip::relay

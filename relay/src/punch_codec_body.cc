@@ -173,6 +173,7 @@ void BuildPunches(const std::vector<std::string_view>& strings, const std::vecto
   out->resize(n);
   for (size_t i = 0; i < n; ++i) {
     wire::Punch& p = (*out)[i];
+    p.Clear();  // a reused punch: keeps its strings' buffers, nothing else
     auto set = [&](std::string* field, int col) {
       const std::string_view s = strings[cols[col].at(i)];
       field->assign(s.data(), s.size());
@@ -283,9 +284,7 @@ Status DecodeBody(std::string_view body, size_t max_punches, std::vector<wire::P
   if (r.remaining() != 0) {
     return r.Bad("end of body", r.offset(), std::to_string(r.remaining()) + " trailing bytes");
   }
-  std::vector<wire::Punch> punches;
-  BuildPunches(strings, streams, cols, static_cast<size_t>(n), &punches);
-  *out = std::move(punches);
+  BuildPunches(strings, streams, cols, static_cast<size_t>(n), out);
   return Status::Ok();
 }
 

@@ -16,7 +16,8 @@ namespace titip::relay::codec {
 // Appends the body for `punches` to `*out`. Deterministic; never fails.
 void EncodeBody(const std::vector<wire::Punch>& punches, std::string* out);
 
-// Parses a complete body. On success `*out` holds the punches; on failure it is untouched.
+// Parses a complete body. On success `*out` holds exactly the punches, decoded into the ones
+// already there (their strings' buffers are reused); on failure it is untouched.
 // Allocates at most O(body.size() + max_punches).
 [[nodiscard]] Status DecodeBody(std::string_view body, size_t max_punches,
                                 std::vector<wire::Punch>* out);

@@ -52,6 +52,31 @@ TEST(PunchCodecTest, EmptyBatchIsTwoBytes) {
   EXPECT_TRUE(got.empty());
 }
 
+// The engine unpacks each bundle into the punches of an earlier one (Engine::GiveSpare): a
+// punch decoded into a used one is the punch a fresh decode gives, field for field, including
+// the fields the codec does not carry; a failed decode leaves the vector empty.
+TEST(PunchCodecTest, UnpackIntoUsedPunchesKeepsNothingOfThem) {
+  std::mt19937_64 rng(7);
+  const std::vector<wire::Punch> first = RandomBatch(rng, 300);
+  const std::vector<wire::Punch> second = RandomBatch(rng, 120);
+  std::vector<wire::Punch> reused;
+  ASSERT_TRUE(UnpackPunches(PackPunches(first), &reused).ok());
+  for (auto& p : reused) {
+    p.add_path("relay-x");
+    p.set_hops(3);
+    p.set_stored_at_ms(5);
+  }
+  ASSERT_TRUE(UnpackPunches(PackPunches(second), &reused).ok());
+  std::vector<wire::Punch> fresh;
+  ASSERT_TRUE(UnpackPunches(PackPunches(second), &fresh).ok());
+  ASSERT_EQ(reused.size(), fresh.size());
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    EXPECT_EQ(reused[i].SerializeAsString(), fresh[i].SerializeAsString()) << i;
+  }
+  EXPECT_FALSE(UnpackPunches(std::string("\x01\xff", 2), &reused).ok());
+  EXPECT_TRUE(reused.empty());
+}
+
 TEST(PunchCodecTest, OnePunchAllDefaultsRoundTrips) {
   ExpectRoundTrip({wire::Punch()}, "default punch");
   ExpectRoundTrip({OfficePunch(1, "1001", 1'710'487'800)}, "office punch");

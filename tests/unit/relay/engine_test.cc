@@ -2,6 +2,7 @@
 // commit-before-ack, the loop guard and frames from strangers. Faults: engine_faults_test.cc;
 // randomized model test: engine_model_test.cc.
 #include "engine_harness.h"
+#include "titip/relay/punch_codec.h"
 
 namespace titip::relay::testing {
 namespace {
@@ -143,6 +144,31 @@ TEST(EngineTest, LoopGuardRefusesABundleThatAlreadyPassedUs) {
   EXPECT_EQ(h.SinkPunches().size(), 1u);
   EXPECT_EQ(h.CountSent(false, FrameKind::kAck), 1u);
   EXPECT_EQ(sink.counters().bundles_refused, 2u);
+}
+
+// A driver hands an accepted bundle's punches back (GiveSpare) and the next bundle is unpacked
+// into them: the write carries exactly the bundle's punches, nothing of what the spares held.
+TEST(EngineTest, ABundleUnpackedIntoSparesCarriesNothingOfThem) {
+  EnginePair h;
+  Engine& sink = *h.sink.engine;
+  std::vector<wire::Punch> spare(3, MakePunch(9));
+  for (auto& p : spare) {
+    p.add_path("stale-relay");
+    p.set_hops(4);
+    p.set_stored_at_ms(123);
+  }
+  sink.GiveSpare(std::move(spare));
+  wire::Envelope e = ForeignBundle({"gw-far", "relay-x"});
+  std::vector<wire::Punch> sent(e.bundle().punches().begin(), e.bundle().punches().end());
+  e.mutable_bundle()->clear_punches();
+  e.mutable_bundle()->set_packed(PackPunches(sent));
+  sink.OnDownstreamFrame(h.now(), kPeer, e);
+  std::vector<Action> actions = sink.TakeActions();
+  ASSERT_EQ(actions.size(), 1u);
+  ASSERT_EQ(actions[0].kind, Action::Kind::kWrite);
+  const std::vector<wire::Punch>& got = actions[0].write.punches;
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].SerializeAsString(), sent[0].SerializeAsString());
 }
 
 TEST(EngineTest, UpstreamFramesFromAStrangerAreIgnored) {

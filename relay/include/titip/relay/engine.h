@@ -147,6 +147,10 @@ class Engine {
   void OnDownstreamFrame(MonoTime now, const std::string& peer, const wire::Envelope& frame);
   void OnWriteDone(MonoTime now, uint64_t token, const Status& status,
                    const storage::IntakeOutcome& outcome);
+  // Optional: a driver hands back the punches of a kAcceptBundle write once the store is done
+  // with them, and the next received bundle is unpacked into them, reusing their strings'
+  // buffers instead of allocating ~5 a punch. At most kMaxSpares are kept.
+  void GiveSpare(std::vector<wire::Punch> punches);
   // Timers: retransmits, heartbeats, link liveness, filling the window. Call often (≤ 100 ms
   // apart in daemons); cheap when nothing is due.
   void OnTick(MonoTime now);
@@ -238,6 +242,8 @@ class Engine {
   // vector the packer and the seals take); each side keeps the other's old buffers.
   std::vector<storage::QueuedPunch> fetch_buf_;
   std::vector<wire::Punch> bundle_buf_;
+  static constexpr size_t kMaxSpares = 2;
+  std::vector<std::vector<wire::Punch>> spares_;  // GiveSpare
   std::map<uint64_t, InFlight> in_flight_;
   // Origin: when our own receipt last advanced (or when we last re-offered).
   MonoTime receipt_progress_at_{};

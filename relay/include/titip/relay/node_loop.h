@@ -91,6 +91,10 @@ class NodeLoop {
     uint64_t token;
     Status status;
     storage::IntakeOutcome outcome;
+    // An accepted bundle's punches, back to the engine as a spare (Engine::GiveSpare). The
+    // committer's copies of the pointer only release it: it reads the punches no more once
+    // it reports the write done.
+    std::shared_ptr<std::vector<wire::Punch>> punches;
   };
   void Execute(std::vector<Action> actions);
   void SubmitWrite(WriteRequest req);

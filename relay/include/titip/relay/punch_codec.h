@@ -91,10 +91,12 @@ enum class PackCompression {
 std::string PackPunches(const std::vector<wire::Punch>& punches,
                         PackCompression compression = PackCompression::kAuto);
 
-// Decodes `bytes` into `*out` (replacing its contents; left empty on failure). Strict: checks
-// every count and length against the bytes present before allocating, refuses a zstd frame
-// without a declared size or declaring more than the bound above, and never throws or reads
-// out of bounds, whatever the bytes; memory is O(bytes.size() + max_punches). Returns:
+// Decodes `bytes` into `*out` (replacing its contents, but decoding into the punches already
+// there, so a caller that passes the same vector again reuses their strings' buffers; left
+// empty on failure). Strict: checks every count and length against the bytes present before
+// allocating, refuses a zstd frame without a declared size or declaring more than the bound
+// above, and never throws or reads out of bounds, whatever the bytes; memory is
+// O(bytes.size() + max_punches). Returns:
 //   kInvalidArgument     the batch declares more than `max_punches` punches
 //   kFailedPrecondition  format version this build does not know (a newer peer)
 //   kCorruption          anything else malformed; the message names the field and offset
