@@ -113,6 +113,10 @@ void Simulation::RunCommit(int n, uint64_t incarnation) {
       RecordSinkAccept(d.req, d.outcome);
     }
     node.engine().OnWriteDone(now_, d.req.token, d.status, d.outcome);
+    // As the daemon's node loop does: the next bundle is unpacked into these punches.
+    if (d.req.kind == relay::WriteRequest::Kind::kAcceptBundle) {
+      node.engine().GiveSpare(std::move(d.req.punches));
+    }
   }
   Flush(n);
   Nudge(n);

@@ -180,9 +180,7 @@ TEST(NaturalMigration, ADamagedV1KeyRefusesTheOpenNamingTheStore) {
   TempDir tmp;
   std::string dir = CopyFixture(tmp, "v1_valid");
   ASSERT_TRUE(WithRawTxn(dir, [](MDB_txn* txn, MDB_dbi natural, MDB_dbi) {
-    std::string bad =
-        "\x05"
-        "ABC";  // says 5 bytes of terminal, has 3
+    std::string bad = std::string(1, '\x05') + "ABC";  // says 5 bytes of terminal, has 3
     MDB_val k{bad.size(), bad.data()}, v{3, const_cast<char*>("xyz")};
     return mdb_put(txn, natural, &k, &v, 0);
   }));
