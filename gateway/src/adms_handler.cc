@@ -184,9 +184,10 @@ void AdmsHandler::HandleUpload(const IclockTarget& t, const std::string& body, c
   if (records.empty()) return reply(Text(200, "OK: " + std::to_string(lines) + "\n"));
   auto punches = std::make_shared<std::vector<wire::Punch>>();
   punches->reserve(records.size());
+  const ReceivedAt at = ReceivedAt::Now(clock_);
   for (const auto& r : records) {
     punches->push_back(RecordToPunch(r, t.sn, options_.unit, options_.handshake.utc_offset_min,
-                                     wire::SOURCE_ADMS, clock_));
+                                     wire::SOURCE_ADMS, at));
   }
   auto outcome = std::make_shared<storage::IntakeOutcome>();
   storage::WriteOp op;

@@ -12,9 +12,10 @@ Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storag
   if (records->empty()) return Status::Ok();
   std::vector<wire::Punch> punches;
   punches.reserve(records->size());
+  const ReceivedAt at = ReceivedAt::Now(clock);
   for (const auto& r : *records) {
     punches.push_back(
-        RecordToPunch(r, o.terminal_serial, o.unit, o.utc_offset_min, wire::SOURCE_USB, clock));
+        RecordToPunch(r, o.terminal_serial, o.unit, o.utc_offset_min, wire::SOURCE_USB, at));
   }
   records->clear();
   storage::IntakeOutcome outcome;
@@ -33,7 +34,7 @@ Status Commit(std::vector<AttlogRecord>* records, const ImportOptions& o, storag
 
 wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
                           const std::string& unit, int utc_offset_min, wire::Source source,
-                          const Clock& clock) {
+                          ReceivedAt at) {
   wire::Punch p;
   p.set_terminal(terminal);
   p.set_pin(r.pin);
@@ -42,8 +43,8 @@ wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
   p.set_verify(r.verify);
   p.set_status(r.status);
   p.set_workcode(r.workcode);
-  p.set_received_at_ms(clock.Wall().count());
-  p.set_clock_synced(clock.WallSynced());
+  p.set_received_at_ms(at.wall_ms);
+  p.set_clock_synced(at.synced);
   p.set_source(source);
   p.set_unit(unit);
   return p;

@@ -28,9 +28,10 @@ Result<ImportReport> ImportGlg(const ImportOptions& o, storage::Store& store, co
   for (size_t i = 0; i < recs.size(); i += o.batch) {
     size_t end = std::min(recs.size(), i + o.batch);
     std::vector<wire::Punch> punches;
+    const ReceivedAt at = ReceivedAt::Now(clock);
     for (size_t k = i; k < end; ++k) {
       punches.push_back(RecordToPunch(recs[k], o.terminal_serial, o.unit, o.utc_offset_min,
-                                      wire::SOURCE_USB, clock));
+                                      wire::SOURCE_USB, at));
     }
     storage::IntakeOutcome outcome;
     storage::WriteOp op;

@@ -139,9 +139,10 @@ Result<SoapPullReport> SoapPuller::Pull() {
       } else {
         parser.Feed(chunk, &records);
       }
+      const ReceivedAt at = records.empty() ? ReceivedAt{} : ReceivedAt::Now(clock_);
       for (const auto& r : records) {
         punches.push_back(
-            RecordToPunch(r, o_.serial, o_.unit, o_.utc_offset_min, wire::SOURCE_SOAP, clock_));
+            RecordToPunch(r, o_.serial, o_.unit, o_.utc_offset_min, wire::SOURCE_SOAP, at));
       }
       records.clear();
       if (punches.size() >= o_.batch) {

@@ -1,6 +1,7 @@
 // One ZK pull over any byte stream (terminal-protocols.md §1.3, §1.5, §1.7, §1.8).
 #include <future>
 
+#include "titip/gateway/attlog_import.h"
 #include "titip/gateway/zk_pull.h"
 
 namespace titip::gateway {
@@ -157,6 +158,7 @@ Result<ZkPullReport> PullZkOnce(ByteStream& stream, const ZkPullOptions& o,
   rep.record_size = att->record_size;
 
   std::vector<wire::Punch> batch;
+  const ReceivedAt at = ReceivedAt::Now(clock);  // the whole dataset came in one read
   for (const zk::Record& r : att->records) {
     wire::Punch p;
     p.set_terminal(o.serial);
@@ -166,8 +168,8 @@ Result<ZkPullReport> PullZkOnce(ByteStream& stream, const ZkPullOptions& o,
     p.set_verify(r.verify);
     p.set_status(r.status);
     p.set_workcode(r.workcode);
-    p.set_received_at_ms(clock.Wall().count());
-    p.set_clock_synced(clock.WallSynced());
+    p.set_received_at_ms(at.wall_ms);
+    p.set_clock_synced(at.synced);
     p.set_source(wire::SOURCE_ZK);
     p.set_unit(o.unit);
     batch.push_back(std::move(p));

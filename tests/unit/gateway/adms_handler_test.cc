@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 
+#include "counting_clock.h"
 #include "titip/common/civil_time.h"
 #include "titip/gateway/adms_handler.h"
 
@@ -34,7 +35,7 @@ class AdmsHandlerTest : public ::testing::Test {
     o.unit = "kec-test";
     o.serials = {"CNYG213260182"};
     o.handshake.utc_offset_min = 420;
-    handler_ = std::make_unique<AdmsHandler>(o, *committer_, *store_, clock_, board_);
+    handler_ = std::make_unique<AdmsHandler>(o, *committer_, *store_, counting_, board_);
   }
   void TearDown() override {
     if (handler_) handler_->Shutdown();
@@ -70,6 +71,7 @@ class AdmsHandlerTest : public ::testing::Test {
       "41\t2025-01-29 06:59:10\t0\t1\t0\t0\t0\t0\t0\t0\t10882\n";
 
   ManualClock clock_{WallTime(1'738'108'800'000)};  // 2025-01-29 00:00:00 UTC
+  testing::CountingClock counting_{clock_};         // the handler's view of clock_
   relay::TerminalBoard board_;
   std::string dir_;
   std::unique_ptr<storage::Store> store_;
@@ -115,6 +117,32 @@ TEST_F(AdmsHandlerTest, StoredPunchCarriesTerminalUnitAndOffset) {
                   })
                   .ok());
   EXPECT_TRUE(found);
+}
+
+// The rows of one POST are stamped with one look at the clock's sync state (a system call on
+// a real box); the reply's Date rule may look once more.
+TEST_F(AdmsHandlerTest, OneUploadReadsTheClockOnceForAllItsRows) {
+  Open();
+  std::string body;
+  for (int i = 0; i < 300; ++i) {
+    body += std::to_string(100 + i) + "\t2025-01-29 07:" + (i % 60 < 10 ? "0" : "") +
+            std::to_string(i % 60) + ":00\t0\t1\t0\t0\t0\t0\t0\t0\t" + std::to_string(20000 + i) +
+            "\n";
+  }
+  clock_.SetSynced(false);
+  int before = counting_.synced_reads();
+  auto r = Call("POST", kUpload, body);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "OK: 300\n");
+  EXPECT_LE(counting_.synced_reads() - before, 2);
+  uint64_t stamped = 0;
+  ASSERT_TRUE(store_
+                  ->ForEachPunch([&](const wire::Punch& p, storage::PunchState) {
+                    stamped += p.received_at_ms() == clock_.Wall().count() && !p.clock_synced();
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(stamped, 300u);
 }
 
 TEST_F(AdmsHandlerTest, GarbageLinesAnsweredAndCountedGoodOnesStored) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "counting_clock.h"
 #include "titip/common/civil_time.h"
 #include "titip/gateway/zk_pull.h"
 #include "titip/tools/workload.h"
@@ -126,6 +127,31 @@ TEST_F(ZkPull, StoresEveryRecordOnceInDirectAndChunkedModes) {
       EXPECT_EQ(r->added, 0u);
       EXPECT_EQ(r->duplicates, records.size());
     }
+  }
+}
+
+// A terminal's whole log arrives in one dataset read: one look at the clock's sync state
+// (a system call on a real box) stamps every punch of it.
+TEST_F(ZkPull, ReadsTheClockOncePerPullAndStampsEveryPunch) {
+  ZkDeviceOptions d;
+  d.serial = "ZK0001";
+  auto records = Workload(200, 3);
+  ZkDevice dev(d, records, clock_);
+  SessionStream stream(dev);
+  clock_.SetSynced(false);
+  testing::CountingClock counting(clock_);
+  auto r = PullZkOnce(stream, Opts(), *committer_, counting);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->added, records.size());
+  ASSERT_GT(records.size(), 1000u);  // several store batches of 500
+  EXPECT_EQ(counting.synced_reads(), 1);
+  auto queued = store_->FetchQueued(0, records.size() + 1, 1u << 30);
+  ASSERT_TRUE(queued.ok());
+  ASSERT_EQ(queued->size(), records.size());
+  for (const auto& q : *queued) {
+    EXPECT_EQ(q.punch.received_at_ms(), clock_.Wall().count());
+    EXPECT_FALSE(q.punch.clock_synced());
+    EXPECT_EQ(q.punch.source(), wire::SOURCE_ZK);
   }
 }
 

@@ -39,11 +39,20 @@ Result<ImportReport> ImportAttlog(const ImportOptions& options, storage::Store& 
                                   const Clock& clock,
                                   const std::function<void(uint64_t, uint64_t)>& progress = {});
 
+// When a batch of records reached us, and whether our wall clock was synchronised then. Read
+// once per batch (a file block, an HTTP body, a terminal's dataset): WallSynced is a system
+// call (adjtimex), and read per record it was over half of an import's CPU.
+struct ReceivedAt {
+  int64_t wall_ms = 0;
+  bool synced = false;
+  static ReceivedAt Now(const Clock& clock) { return {clock.Wall().count(), clock.WallSynced()}; }
+};
+
 // Every terminal adapter turns a decoded record into the punch the store takes the same way:
 // device time kept as the terminal wrote it, the unit's offset beside it, our receive time.
 wire::Punch RecordToPunch(const AttlogRecord& r, const std::string& terminal,
                           const std::string& unit, int utc_offset_min, wire::Source source,
-                          const Clock& clock);
+                          ReceivedAt at);
 
 // GLG_001.TXT / AGL_001.TXT (glg_parser.h); at most kMaxGlgBytes, read whole.
 inline constexpr uint64_t kMaxGlgBytes = 256ull << 20;
