@@ -227,6 +227,7 @@ int Serve(const config::Config& cfg, config::Role role, const ServiceFactory& fa
   Engine engine(eo, &source);
   lo.runtime_status_path = (std::filesystem::path(so.dir) / kRuntimeStatusFile).string();
   lo.stop_fd = g_stop_fd;
+  lo.forward_committed = !hooks.outgoing;  // the hook sees every punch sent: all from the store
   lo.reload_fd = g_reload_fd;
   lo.on_reload = [&services] {
     for (auto& x : services) x->Reload();

@@ -97,10 +97,13 @@ void Engine::DropInFlight() {
 void Engine::FillWindow(MonoTime now) {
   Link* link = Active();
   while (link && in_flight_.size() < options_.window) {
-    auto got = source_->FetchQueued(cursor_, options_.bundle_max_punches, options_.bundle_max_bytes,
-                                    &fetch_buf_);
-    if (!got.ok() || *got == 0) return;
-    const size_t n = *got;
+    size_t n = TakeFromCommitted();
+    if (n == 0) {
+      auto got = source_->FetchQueued(cursor_, options_.bundle_max_punches,
+                                      options_.bundle_max_bytes, &fetch_buf_);
+      if (!got.ok() || *got == 0) return;
+      n = *got;
+    }
     wire::Envelope e = NewEnvelope();
     wire::Bundle* b = e.mutable_bundle();
     uint64_t seq = next_bundle_seq_++;

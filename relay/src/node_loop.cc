@@ -128,7 +128,11 @@ void NodeLoop::DrainCompletions() {
       spdlog::warn("store write failed: {}", c.status.ToString());
     }
     engine_.OnWriteDone(clock_.Mono(), c.token, c.status, c.outcome);
-    if (c.punches) engine_.GiveSpare(std::move(*c.punches));
+    if (c.punches && c.status.ok() && options_.forward_committed) {
+      engine_.TakeCommitted(std::move(*c.punches), std::move(c.outcome.qseqs));
+    } else if (c.punches) {
+      engine_.GiveSpare(std::move(*c.punches));
+    }
   }
 }
 

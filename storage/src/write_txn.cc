@@ -30,8 +30,9 @@ Status SaveCounters(Store::Impl* im, const MetaCounters& c) {
 }
 
 Status Enqueue(Store::Impl* im, MetaCounters* c, const std::string& key, const wire::Punch& p,
-               unsigned flags = MDB_NOOVERWRITE) {
+               unsigned flags = MDB_NOOVERWRITE, uint64_t* qseq_out = nullptr) {
   uint64_t qseq = c->next_qseq++;
+  if (qseq_out) *qseq_out = qseq;
   size_t body = 0;
   Status s = im->PutMessage(im->punch, key, EncodePunchValue(PunchState::kQueued, qseq, {}), p,
                             &body, flags);
@@ -105,7 +106,9 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
   std::map<std::pair<std::string, uint64_t>, std::vector<uint64_t>> touched;
   std::optional<uint64_t> log_last;  // the sink log's tail, looked up once per call
   wire::Punch stored;  // reused: assignment keeps the strings' buffers from the last punch
-  for (const auto& p : punches) {
+  if (role != Role::kSink) out->qseqs.assign(punches.size(), 0);
+  for (size_t i = 0; i < punches.size(); ++i) {
+    const wire::Punch& p = punches[i];
     if (!s.ok()) return s;
     if (!ValidatePunchFields(p).ok() || p.epoch() == 0 || p.seq() == 0) {
       ++out->rejected;
@@ -121,7 +124,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
         prior.state == PunchState::kForwarded) {
       // Offered again after we passed it on: its origin has no receipt for it, so the copy we
       // handed up may sit in a dead end. Carry it again; the sink dedupes.
-      s = Enqueue(im, &c, key, p, 0);
+      s = Enqueue(im, &c, key, p, 0, &out->qseqs[i]);
       ++out->duplicates;
       continue;
     }
@@ -130,7 +133,7 @@ Status WriteTxn::Accept(const std::vector<wire::Punch>& punches, Role role, Inta
       continue;
     }
     if (role != Role::kSink) {
-      s = Enqueue(im, &c, key, p);
+      s = Enqueue(im, &c, key, p, MDB_NOOVERWRITE, &out->qseqs[i]);
       ++out->added;
       continue;
     }

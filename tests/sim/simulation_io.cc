@@ -113,8 +113,11 @@ void Simulation::RunCommit(int n, uint64_t incarnation) {
       RecordSinkAccept(d.req, d.outcome);
     }
     node.engine().OnWriteDone(now_, d.req.token, d.status, d.outcome);
-    // As the daemon's node loop does: the next bundle is unpacked into these punches.
-    if (d.req.kind == relay::WriteRequest::Kind::kAcceptBundle) {
+    // As the daemon's node loop does: committed punches are forwarded from memory when they
+    // are next in the queue, and the next bundle is unpacked into spent ones.
+    if (d.req.kind == relay::WriteRequest::Kind::kAcceptBundle && d.status.ok()) {
+      node.engine().TakeCommitted(std::move(d.req.punches), std::move(d.outcome.qseqs));
+    } else if (d.req.kind == relay::WriteRequest::Kind::kAcceptBundle) {
       node.engine().GiveSpare(std::move(d.req.punches));
     }
   }

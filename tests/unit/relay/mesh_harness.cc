@@ -207,6 +207,9 @@ void Mesh::Commit(MeshNode& n, const WriteRequest& w) {
   Status s = Write(n, w, &out);
   s.ok() ? ++n.writes_ok : ++n.writes_failed;
   n.engine->OnWriteDone(now_, w.token, s, out);
+  if (s.ok() && opts_.forward_committed && w.kind == WriteRequest::Kind::kAcceptBundle) {
+    n.engine->TakeCommitted(w.punches, std::move(out.qseqs));
+  }
   Drain(n);
 }
 

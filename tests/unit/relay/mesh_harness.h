@@ -112,11 +112,14 @@ struct MeshNode {
   uint64_t generation = 0;  // bumped by Restart: writes of the old process never commit
   int stores_made = 0;      // a wipe opens a fresh store in a new subdirectory
   uint64_t writes_ok = 0, writes_failed = 0, punches_requeued = 0;
+  uint64_t store_reads = 0;  // FetchQueued calls that found punches
 };
 
 Result<size_t> MeshSource::FetchQueued(uint64_t after_qseq, size_t max_punches, size_t max_bytes,
                                        std::vector<storage::QueuedPunch>* buf) {
-  return node_->store->FetchQueuedInto(after_qseq, max_punches, max_bytes, buf);
+  auto n = node_->store->FetchQueuedInto(after_qseq, max_punches, max_bytes, buf);
+  if (n.ok() && *n > 0) ++node_->store_reads;
+  return n;
 }
 
 wire::Telemetry MeshSource::Snapshot() {
@@ -144,6 +147,9 @@ struct MeshOptions {
   Ms tick{100};        // every node's OnTick period
   Ms disk_delay{2};    // a write commits this long after the engine asked for it
   EngineOptions base;  // timings and sizes copied into every node
+  // As NodeLoop: a committed bundle's punches go to Engine::TakeCommitted (forwarded from
+  // memory when next in the queue). False: every forward reads the store.
+  bool forward_committed = true;
   MeshOptions() {
     base.bundle_max_punches = 50;
     base.window = 4;

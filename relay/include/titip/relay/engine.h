@@ -151,6 +151,12 @@ class Engine {
   // with them, and the next received bundle is unpacked into them, reusing their strings'
   // buffers instead of allocating ~5 a punch. At most kMaxSpares are kept.
   void GiveSpare(std::vector<wire::Punch> punches);
+  // Optional, instead of GiveSpare once such a write committed: the punches with the queue
+  // seqs their commit gave them (IntakeOutcome::qseqs). When they are next in the queue, the
+  // sender forwards them from memory instead of reading them back from the store; after a
+  // gap (another writer queued punches in between, a new session) it reads the store as
+  // before. Spent vectors become spares.
+  void TakeCommitted(std::vector<wire::Punch> punches, std::vector<uint64_t> qseqs);
   // Timers: retransmits, heartbeats, link liveness, filling the window. Call often (≤ 100 ms
   // apart in daemons); cheap when nothing is due.
   void OnTick(MonoTime now);
@@ -244,6 +250,18 @@ class Engine {
   std::vector<wire::Punch> bundle_buf_;
   static constexpr size_t kMaxSpares = 2;
   std::vector<std::vector<wire::Punch>> spares_;  // GiveSpare
+  // TakeCommitted: batches in commit order (their qseqs rise), at most kMaxCommitted punches;
+  // the store holds them all anyway, so dropping the oldest costs only a read.
+  struct Committed {
+    std::vector<wire::Punch> punches;
+    std::vector<uint64_t> qseqs;  // per punch; 0 = not queued
+    size_t next = 0;
+  };
+  static constexpr size_t kMaxCommitted = 16384;
+  std::deque<Committed> committed_;
+  size_t committed_punches_ = 0;
+  void DropCommittedFront();
+  size_t TakeFromCommitted();
   std::map<uint64_t, InFlight> in_flight_;
   // Origin: when our own receipt last advanced (or when we last re-offered).
   MonoTime receipt_progress_at_{};

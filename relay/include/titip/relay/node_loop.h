@@ -37,6 +37,9 @@ struct NodeLoopOptions {
   int stop_fd = -1;                 // readable → Run() returns (signal handler writes to it)
   int max_frame_bytes = 32 << 20;   // ZMQ_MAXMSGSIZE: larger frames are dropped by libzmq
   std::chrono::milliseconds tick{50};
+  // Committed bundles' punches go to Engine::TakeCommitted (forwarded from memory when next
+  // in the queue). False: every forward reads the store (a test hook that must see them).
+  bool forward_committed = true;
   // CURVE on every link (issue 6). Set: the ROUTER is a CURVE server whose ZAP handler admits
   // only allowlisted keys, every DEALER a CURVE client, and a downstream frame whose sender is
   // not the node id bound to its key is dropped and counted. Unset: plaintext.

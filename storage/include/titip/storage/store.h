@@ -97,6 +97,10 @@ struct IntakeOutcome {
   uint64_t rejected = 0;                // invalid fields; never stored
   uint64_t quarantined = 0;             // sink: failed origin verification, kept apart
   std::vector<wire::Receipt> receipts;  // sink only: receipts for the origins touched
+  // Accept at a relay or gateway: per punch given, the queue seq it now waits under, 0 when
+  // it was not queued (duplicate, rejected). Lets the engine forward what it has just
+  // committed without reading it back (Engine::TakeCommitted).
+  std::vector<uint64_t> qseqs;
 };
 
 // Sink: a punch that failed origin verification (titip/relay/origin_seal.h), to keep apart.
