@@ -37,6 +37,40 @@ TEST(StoreRelay, ReofferAfterForwardingIsCarriedAgainButRetransmitWhileQueuedIsN
   EXPECT_EQ(StateOf(*store, KeyOf(in[1])), PunchState::kQueued);
 }
 
+// Accept tells the relay's engine under which queue seq each punch it was given now waits (0:
+// not queued), so it can forward them from memory: they must be the queue's own entries.
+TEST(StoreRelay, AcceptReportsTheQueueSeqOfEachPunchItQueued) {
+  TempDir tmp;
+  ManualClock clock;
+  auto store = OpenOrFail(Options(tmp.Sub("r"), "relay-a"), clock);
+  ASSERT_NE(store, nullptr);
+  std::vector<wire::Punch> first{MakeForeign("gw-a", 7, 1, "SN1", "1001", kBaseCivil)};
+  IntakeOutcome out;
+  ASSERT_TRUE(store->Write(AcceptOp(&first, Role::kRelay, &out)).ok());
+  ASSERT_EQ(out.qseqs.size(), 1u);
+  wire::Punch bad = MakeForeign("gw-a", 7, 9, "SN1", "1009", kBaseCivil);
+  bad.set_seq(0);  // refused: no identity
+  std::vector<wire::Punch> in{MakeForeign("gw-a", 7, 2, "SN1", "1002", kBaseCivil), first[0], bad,
+                              MakeForeign("gw-a", 7, 3, "SN1", "1003", kBaseCivil)};
+  ASSERT_TRUE(store->Write(AcceptOp(&in, Role::kRelay, &out)).ok());
+  ASSERT_EQ(out.qseqs.size(), in.size());
+  EXPECT_EQ(out.qseqs[1], 0u) << "a duplicate of a queued punch is not queued again";
+  EXPECT_EQ(out.qseqs[2], 0u) << "a rejected punch is not queued";
+  EXPECT_GT(out.qseqs[0], 0u);
+  EXPECT_EQ(out.qseqs[3], out.qseqs[0] + 1) << "one transaction queues without gaps";
+  auto queued = AllQueued(*store);
+  ASSERT_EQ(queued.size(), 3u);
+  EXPECT_EQ(queued[1].qseq, out.qseqs[0]);
+  EXPECT_EQ(queued[1].punch.SerializeAsString(), in[0].SerializeAsString());
+  EXPECT_EQ(queued[2].qseq, out.qseqs[3]);
+  EXPECT_EQ(queued[2].punch.SerializeAsString(), in[3].SerializeAsString());
+  // The sink forwards nothing: it reports none.
+  auto sink = OpenOrFail(Options(tmp.Sub("s"), "sink"), clock);
+  ASSERT_NE(sink, nullptr);
+  ASSERT_TRUE(sink->Write(AcceptOp(&first, Role::kSink, &out)).ok());
+  EXPECT_TRUE(out.qseqs.empty());
+}
+
 // The sender reads every bundle into the same vector: the batch is in [0, n), the vector never
 // shrinks, and a spare that held another punch (path, workcode, a longer PIN) reads back as
 // exactly the queued punch, as a fresh FetchQueued gives it.
