@@ -8,7 +8,11 @@
 namespace titip::relay {
 
 void Engine::TakeCommitted(std::vector<wire::Punch> punches, std::vector<uint64_t> qseqs) {
-  if (links_.empty() || qseqs.size() != punches.size()) {  // a sink forwards nothing
+  // A sink forwards nothing. Without a link up, keeping them is useless: the link's next
+  // session starts by reading the store from the beginning.
+  if (links_.empty() || !Active() || Active()->state != LinkState::kUp ||
+      qseqs.size() != punches.size()) {
+    while (!committed_.empty()) DropCommittedFront();
     GiveSpare(std::move(punches));
     return;
   }

@@ -91,6 +91,7 @@ void Engine::Heartbeat(MonoTime now) {
 void Engine::DropInFlight() {
   in_flight_.clear();
   cursor_ = 0;
+  while (!committed_.empty()) DropCommittedFront();  // the new session reads the store
   if (Link* a = Active()) a->session = options_.link_session + ++next_session_;
 }
 

@@ -250,14 +250,15 @@ class Engine {
   std::vector<wire::Punch> bundle_buf_;
   static constexpr size_t kMaxSpares = 2;
   std::vector<std::vector<wire::Punch>> spares_;  // GiveSpare
-  // TakeCommitted: batches in commit order (their qseqs rise), at most kMaxCommitted punches;
-  // the store holds them all anyway, so dropping the oldest costs only a read.
+  // TakeCommitted: batches in commit order (their qseqs rise), at most kMaxCommitted punches
+  // (~4 MiB) and none while the upstream is down; the store holds them all anyway, so
+  // dropping the oldest costs only a read.
+  static constexpr size_t kMaxCommitted = 16384;
   struct Committed {
     std::vector<wire::Punch> punches;
     std::vector<uint64_t> qseqs;  // per punch; 0 = not queued
     size_t next = 0;
   };
-  static constexpr size_t kMaxCommitted = 16384;
   std::deque<Committed> committed_;
   size_t committed_punches_ = 0;
   void DropCommittedFront();
