@@ -112,17 +112,19 @@ TEST(EngineMeshForwardTest, ANewSessionReadsTheStoreAndSendsNothingTwice) {
   m.AddNode(kSink, Role::kSink);
   m.AddNode(kRelay, Role::kRelay, {{kSink, 1}});
   m.AddNode(kGw, Role::kOrigin, {{kRelay, 1}});
-  m.Connect(kRelay, kSink);
+  m.Connect(kRelay, kSink, Ms(400));  // slower than the gateway's link: the relay has a backlog
   m.Connect(kGw, kRelay);
   auto all = m.AddPunches(kGw, "gw", 0, 3000);
   ASSERT_TRUE(m.RunUntil([&] { return m.node(kSink).engine->counters().punches_accepted >= 500; },
                          Ms(60'000)));
+  ASSERT_GT(m.node(kRelay).engine->committed_held(), 0u) << "no backlog in memory to test";
   m.SetLink(kRelay, kSink, false);
   // Long enough for the relay to call the link dead (3 missed heartbeats); the gateway keeps
   // handing it punches meanwhile.
   m.RunFor(Ms(8000));
   ASSERT_EQ(m.node(kRelay).engine->upstream_status().state, LinkState::kDown);
   ASSERT_GT(m.CountersOf(kRelay).queued, 0u);
+  EXPECT_EQ(m.node(kRelay).engine->committed_held(), 0u) << "nothing kept through an outage";
   m.SetLink(kRelay, kSink, true);
   ASSERT_TRUE(m.RunUntilQuiet(Ms(120'000)));
   ExpectSinkHoldsExactlyOnce(m, kSink, all);

@@ -157,6 +157,7 @@ class Engine {
   // gap (another writer queued punches in between, a new session) it reads the store as
   // before. Spent vectors become spares.
   void TakeCommitted(std::vector<wire::Punch> punches, std::vector<uint64_t> qseqs);
+  size_t committed_held() const { return committed_punches_; }  // kept for forwarding now
   // Timers: retransmits, heartbeats, link liveness, filling the window. Call often (≤ 100 ms
   // apart in daemons); cheap when nothing is due.
   void OnTick(MonoTime now);
