@@ -24,11 +24,7 @@ LineRun RunLine(bool forward_committed) {
   MeshOptions o;
   o.forward_committed = forward_committed;
   Mesh m(o);
-  m.AddNode(kSink, Role::kSink);
-  m.AddNode(kRelay, Role::kRelay, {{kSink, 1}});
-  m.AddNode(kGw, Role::kOrigin, {{kRelay, 1}});
-  m.Connect(kRelay, kSink);
-  m.Connect(kGw, kRelay);
+  BuildLine(m);
   auto all = m.AddPunches(kGw, "gw", 0, 1200);
   m.RunFor(Ms(300));
   auto more = m.AddPunches(kGw, "gw", 1200, 800);
@@ -109,11 +105,7 @@ TEST(EngineMeshForwardTest, OwnPunchesQueuedInBetweenAreReadFromTheStore) {
 // start, and what it had kept in memory is not sent a second time after that.
 TEST(EngineMeshForwardTest, ANewSessionReadsTheStoreAndSendsNothingTwice) {
   Mesh m;
-  m.AddNode(kSink, Role::kSink);
-  m.AddNode(kRelay, Role::kRelay, {{kSink, 1}});
-  m.AddNode(kGw, Role::kOrigin, {{kRelay, 1}});
-  m.Connect(kRelay, kSink, Ms(400));  // slower than the gateway's link: the relay has a backlog
-  m.Connect(kGw, kRelay);
+  BuildLine(m, nullptr, Ms(400));  // a slower uplink than the gateway's link: a relay backlog
   auto all = m.AddPunches(kGw, "gw", 0, 3000);
   ASSERT_TRUE(m.RunUntil([&] { return m.node(kSink).engine->counters().punches_accepted >= 500; },
                          Ms(60'000)));

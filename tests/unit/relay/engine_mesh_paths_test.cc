@@ -6,20 +6,9 @@
 namespace titip::relay::mesh {
 namespace {
 
-using storage::Role;
-
 constexpr char kGw[] = "gw";
 constexpr char kRelay[] = "relay";
 constexpr char kSink[] = "sink";
-
-// gw -> relay -> sink, the sink never talks to gw.
-void BuildLine(Mesh& m, const std::function<void(EngineOptions&)>& gw_tweak = nullptr) {
-  m.AddNode(kSink, Role::kSink);
-  m.AddNode(kRelay, Role::kRelay, {{kSink, 1}});
-  m.AddNode(kGw, Role::kOrigin, {{kRelay, 1}}, gw_tweak);
-  m.Connect(kRelay, kSink);
-  m.Connect(kGw, kRelay);
-}
 
 bool IsBundle(bool up, const wire::Envelope& e) { return up && e.has_bundle(); }
 

@@ -384,4 +384,12 @@ void ExpectSinkHoldsExactlyOnce(Mesh& m, const std::string& sink,
   EXPECT_EQ(got_id, want_id);
 }
 
+void BuildLine(Mesh& m, const std::function<void(EngineOptions&)>& gw_tweak, Ms uplink) {
+  m.AddNode("sink", storage::Role::kSink);
+  m.AddNode("relay", storage::Role::kRelay, {{"sink", 1}});
+  m.AddNode("gw", storage::Role::kOrigin, {{"relay", 1}}, gw_tweak);
+  m.Connect("relay", "sink", uplink);
+  m.Connect("gw", "relay");
+}
+
 }  // namespace titip::relay::mesh

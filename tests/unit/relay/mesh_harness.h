@@ -257,6 +257,11 @@ class Mesh {
   std::map<std::pair<MonoTime, uint64_t>, Event> queue_;
 };
 
+// The line "gw" -> "relay" -> "sink" (the sink never talks to gw); `uplink` is the latency of
+// relay -> sink.
+void BuildLine(Mesh& m, const std::function<void(EngineOptions&)>& gw_tweak = nullptr,
+               Ms uplink = Ms(10));
+
 // `sink` stores every punch of `expect` exactly once (by natural key and identity), no more.
 void ExpectSinkHoldsExactlyOnce(Mesh& m, const std::string& sink,
                                 const std::vector<wire::Punch>& expect);
